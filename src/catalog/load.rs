@@ -1,0 +1,75 @@
+//! Parsing the data files and building the catalog. Every problem found is
+//! collected, so one run shows all of them instead of the first.
+
+use super::model::{Entry, RawFile, RawPairs};
+use super::protocol::Protocol;
+use super::{Catalog, ProtocolCodes, validate};
+use std::fmt;
+
+/// The data files compiled into the binary: the single source of truth.
+pub const EMBEDDED: &[(Protocol, &str, &str)] = &[(
+    Protocol::Http,
+    "data/http.toml",
+    include_str!("../../data/http.toml"),
+)];
+
+pub const EMBEDDED_PAIRS: (&str, &str) = ("data/pairs.toml", include_str!("../../data/pairs.toml"));
+
+/// Everything wrong with a set of data files.
+#[derive(Debug)]
+pub struct CatalogError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.problems {
+            writeln!(f, "- {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+pub fn load_embedded() -> Result<Catalog, CatalogError> {
+    load_from_sources(EMBEDDED, EMBEDDED_PAIRS)
+}
+
+/// Parses and validates data files given as (protocol, file name, text), and
+/// the curated pairs file as (file name, text).
+pub fn load_from_sources(
+    files: &[(Protocol, &str, &str)],
+    pairs: (&str, &str),
+) -> Result<Catalog, CatalogError> {
+    let mut problems = Vec::new();
+    let mut protocols = Vec::new();
+    for &(protocol, name, text) in files {
+        match toml::from_str::<RawFile>(text) {
+            Ok(raw) => {
+                let entries = raw
+                    .code
+                    .into_iter()
+                    .map(|r| Entry::from_raw(protocol, r))
+                    .collect();
+                protocols.push(ProtocolCodes::new(protocol, entries));
+            }
+            Err(e) => problems.push(format!("{name}: {e}")),
+        }
+    }
+    let pair_list = match toml::from_str::<RawPairs>(pairs.1) {
+        Ok(raw) => raw.pair,
+        Err(e) => {
+            problems.push(format!("{}: {e}", pairs.0));
+            Vec::new()
+        }
+    };
+    protocols.sort_by_key(|p| p.protocol);
+    let catalog = Catalog::new(protocols, pair_list);
+    problems.extend(validate::validate(&catalog));
+    if problems.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(CatalogError { problems })
+    }
+}

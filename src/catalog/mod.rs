@@ -1,0 +1,230 @@
+//! The catalog of status codes: the data files in `data/` parsed once into a
+//! process-wide value and validated before anything uses it.
+//!
+//! Domain code only: nothing here knows about HTTP serving or terminals.
+
+mod load;
+mod model;
+pub mod protocol;
+pub mod reference;
+mod registry;
+mod validate;
+
+pub use load::{CatalogError, load_embedded, load_from_sources};
+pub use model::{Entry, Example, Fix, Pair, Retry, Status, article_for};
+pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
+pub use reference::SpecRef;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Every protocol's entries plus the curated comparison notes.
+#[derive(Debug)]
+pub struct Catalog {
+    protocols: Vec<ProtocolCodes>,
+    pairs: Vec<Pair>,
+}
+
+/// The entries of one protocol in data-file order, with an index by id.
+#[derive(Debug)]
+pub struct ProtocolCodes {
+    pub protocol: Protocol,
+    pub entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+}
+
+impl ProtocolCodes {
+    fn new(protocol: Protocol, entries: Vec<Entry>) -> ProtocolCodes {
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        ProtocolCodes {
+            protocol,
+            entries,
+            by_id,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).map(|&i| &self.entries[i])
+    }
+}
+
+impl Catalog {
+    fn new(protocols: Vec<ProtocolCodes>, pairs: Vec<Pair>) -> Catalog {
+        Catalog { protocols, pairs }
+    }
+
+    /// The protocols that have data, in display order.
+    pub fn protocols(&self) -> impl Iterator<Item = &ProtocolCodes> {
+        self.protocols.iter()
+    }
+
+    pub fn protocol(&self, protocol: Protocol) -> Option<&ProtocolCodes> {
+        self.protocols.iter().find(|p| p.protocol == protocol)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.protocols.iter().flat_map(|p| p.entries.iter())
+    }
+
+    /// The entry with this exact id (`407`, `444-nginx`, `X.1.1` ...).
+    pub fn get(&self, protocol: Protocol, id: &str) -> Option<&Entry> {
+        self.protocol(protocol)?.get(id)
+    }
+
+    /// What a person may type for one code: an id, a code that several vendor
+    /// meanings share (`420`), a symbolic name (`not-found`, `nxdomain`).
+    /// Registered meanings come before vendor ones.
+    pub fn resolve(&self, protocol: Protocol, input: &str) -> Vec<&Entry> {
+        let Some(codes) = self.protocol(protocol) else {
+            return Vec::new();
+        };
+        let wanted = input.trim();
+        if wanted.is_empty() || wanted.len() > 64 {
+            return Vec::new();
+        }
+        if let Some(e) = codes.get(wanted) {
+            return vec![e];
+        }
+        // SMTP enhanced codes are registered as X.subject.detail; "5.7.1" is
+        // class 5 of X.7.1.
+        if protocol == Protocol::Smtp
+            && let Some(rest) = wanted.strip_prefix(['2', '4', '5'])
+            && rest.starts_with('.')
+            && let Some(e) = codes.get(&format!("X{rest}"))
+        {
+            return vec![e];
+        }
+        let folded = fold_name(wanted);
+        let mut found: Vec<&Entry> = codes
+            .entries
+            .iter()
+            .filter(|e| {
+                e.id.eq_ignore_ascii_case(wanted)
+                    || e.code.eq_ignore_ascii_case(wanted)
+                    || e.name_slug() == folded
+            })
+            .collect();
+        found.sort_by_key(|e| e.status == Status::Unofficial);
+        found
+    }
+
+    /// Resolves what a person typed, in one protocol or, without one, in HTTP
+    /// first and then the other protocols in order. `also` lists the other
+    /// protocols' codes with the same number ("also: SIP 404").
+    pub fn lookup(&self, protocol: Option<Protocol>, input: &str) -> Lookup<'_> {
+        let order: Vec<Protocol> = match protocol {
+            Some(p) => vec![p],
+            None => Protocol::ALL.to_vec(),
+        };
+        let mut entries = Vec::new();
+        for p in order {
+            entries = self.resolve(p, input);
+            if !entries.is_empty() {
+                break;
+            }
+        }
+        let also = match entries.first() {
+            Some(first) => self.same_number_elsewhere(first),
+            None => Vec::new(),
+        };
+        Lookup { entries, also }
+    }
+
+    pub fn pairs(&self) -> &[Pair] {
+        &self.pairs
+    }
+
+    /// The curated note for two entries, in either order.
+    pub fn pair(&self, a: &Entry, b: &Entry) -> Option<&Pair> {
+        self.pairs.iter().find(|p| {
+            p.protocol == a.protocol
+                && a.protocol == b.protocol
+                && ((p.a == a.id && p.b == b.id) || (p.a == b.id && p.b == a.id))
+        })
+    }
+
+    /// Entries of other protocols that carry the same code number.
+    pub fn same_number_elsewhere<'a>(&'a self, entry: &'a Entry) -> Vec<&'a Entry> {
+        self.entries()
+            .filter(|e| {
+                e.protocol != entry.protocol
+                    && e.code == entry.code
+                    && e.status != Status::Unofficial
+            })
+            .collect()
+    }
+}
+
+/// The answer to a lookup: the meanings found and the same number elsewhere.
+#[derive(Debug)]
+pub struct Lookup<'a> {
+    pub entries: Vec<&'a Entry>,
+    pub also: Vec<&'a Entry>,
+}
+
+/// A short reference to an entry, for lists and search results.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct EntryRef<'a> {
+    pub protocol: Protocol,
+    pub id: &'a str,
+    pub code: &'a str,
+    pub phrase: &'a str,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<&'a Class>,
+    pub summary: &'a str,
+}
+
+impl<'a> From<&'a Entry> for EntryRef<'a> {
+    fn from(e: &'a Entry) -> EntryRef<'a> {
+        EntryRef {
+            protocol: e.protocol,
+            id: &e.id,
+            code: &e.code,
+            phrase: &e.phrase,
+            status: e.status,
+            vendor: e.vendor.as_deref(),
+            class: e.class.as_ref(),
+            summary: &e.summary,
+        }
+    }
+}
+
+/// `NOT_FOUND`, `Not Found`, `not-found` all fold to `not-found`.
+pub fn fold_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+/// The embedded catalog, loaded and validated on first use.
+///
+/// The embedded data is checked by the test suite, so a failure here means the
+/// binary was built from data that never passed the tests; stopping loudly is
+/// the only honest answer.
+pub fn catalog() -> &'static Catalog {
+    CATALOG.get_or_init(|| match load_embedded() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("statusatlas: the embedded catalog is invalid:\n{e}");
+            std::process::exit(70);
+        }
+    })
+}

@@ -1,0 +1,346 @@
+//! The shape of one catalog entry, as the data files write it and as the rest
+//! of the program reads it.
+
+use super::protocol::{Class, Protocol};
+use super::reference::SpecRef;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Standard,
+    Temporary,
+    Unused,
+    Unofficial,
+    Deprecated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Standard => "standard",
+            Status::Temporary => "temporary",
+            Status::Unused => "unused",
+            Status::Unofficial => "unofficial",
+            Status::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// What a client should do next after receiving the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Retry {
+    NotNeeded,
+    FollowRedirect,
+    AfterCredentials,
+    AfterDelay,
+    SameRequest,
+    WithBackoff,
+    AfterChanges,
+    DoNotRetry,
+}
+
+impl Retry {
+    /// A phrase that completes "the client should ...".
+    pub fn advice(self) -> &'static str {
+        match self {
+            Retry::NotNeeded => "carry on, since nothing needs repeating",
+            Retry::FollowRedirect => "follow the redirection it points to",
+            Retry::AfterCredentials => "repeat the request with valid credentials",
+            Retry::AfterDelay => "wait for the advertised delay, then repeat the request unchanged",
+            Retry::SameRequest => "repeat the same request, on a new connection if need be",
+            Retry::WithBackoff => "retry idempotent requests with exponential backoff",
+            Retry::AfterChanges => "correct the request before sending it again",
+            Retry::DoNotRetry => "not repeat the request, since the answer will not change",
+        }
+    }
+
+    /// A short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Retry::NotNeeded => "no retry needed",
+            Retry::FollowRedirect => "follow the redirect",
+            Retry::AfterCredentials => "retry with credentials",
+            Retry::AfterDelay => "retry after a delay",
+            Retry::SameRequest => "retry the same request",
+            Retry::WithBackoff => "retry with backoff",
+            Retry::AfterChanges => "retry only after fixing the request",
+            Retry::DoNotRetry => "do not retry",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fix {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+}
+
+impl Fix {
+    /// The pieces of advice that are present, labelled by audience.
+    pub fn parts(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Client", &self.client),
+            ("Server", &self.server),
+            ("Operator", &self.operator),
+        ]
+        .into_iter()
+        .filter_map(|(who, text)| text.as_deref().map(|t| (who, t)))
+        .collect()
+    }
+}
+
+/// A short exchange as it appears on the wire or in a tool.
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub request: String,
+    pub response: String,
+}
+
+/// One table of a data file, exactly as written there.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEntry {
+    pub id: Option<String>,
+    pub code: String,
+    pub phrase: String,
+    pub reference: String,
+    pub status: Status,
+    pub kind: Option<String>,
+    pub vendor: Option<String>,
+    pub summary: String,
+    pub description: String,
+    pub when_you_see_it: String,
+    pub fix: Fix,
+    pub example: Option<Example>,
+    #[serde(default)]
+    pub headers: Vec<String>,
+    pub cacheable: Option<bool>,
+    pub method_preserved: Option<bool>,
+    #[serde(default)]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub sent_by: Vec<String>,
+    pub retry: Retry,
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
+    pub http_mapping: Option<u16>,
+    pub sendable: Option<bool>,
+    pub long_name: Option<String>,
+    pub basic_codes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFile {
+    pub code: Vec<RawEntry>,
+}
+
+/// One status code of one protocol, with everything the catalog knows of it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Entry {
+    pub protocol: Protocol,
+    /// Unique within the protocol; the last part of the code's URL.
+    pub id: String,
+    pub code: String,
+    pub phrase: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    pub reference: String,
+    pub spec: Vec<SpecRef>,
+    pub summary: String,
+    pub description: String,
+    pub when_you_see_it: String,
+    pub how_to_fix: Fix,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Example>,
+    pub headers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cacheable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method_preserved: Option<bool>,
+    pub related: Vec<String>,
+    pub aliases: Vec<String>,
+    pub sent_by: Vec<String>,
+    pub retry: Retry,
+    pub constants: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_mapping: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sendable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basic_codes: Option<String>,
+}
+
+impl Entry {
+    pub(crate) fn from_raw(protocol: Protocol, raw: RawEntry) -> Entry {
+        let id = raw.id.unwrap_or_else(|| raw.code.clone());
+        let class = protocol.class_of(&raw.code, raw.kind.as_deref());
+        Entry {
+            protocol,
+            id,
+            spec: super::reference::parse(&raw.reference),
+            class,
+            code: raw.code,
+            phrase: raw.phrase,
+            kind: raw.kind,
+            status: raw.status,
+            vendor: raw.vendor,
+            reference: raw.reference,
+            summary: raw.summary,
+            description: raw.description,
+            when_you_see_it: raw.when_you_see_it,
+            how_to_fix: raw.fix,
+            example: raw.example,
+            headers: raw.headers,
+            cacheable: raw.cacheable,
+            method_preserved: raw.method_preserved,
+            related: raw.related,
+            aliases: raw.aliases,
+            sent_by: raw.sent_by,
+            retry: raw.retry,
+            constants: raw.constants,
+            http_mapping: raw.http_mapping,
+            sendable: raw.sendable,
+            long_name: raw.long_name,
+            basic_codes: raw.basic_codes,
+        }
+    }
+
+    /// (ecosystem label, constant) in the display order of `ECOSYSTEMS`.
+    pub fn constants_in_order(&self) -> Vec<(&'static str, &str)> {
+        super::protocol::ECOSYSTEMS
+            .iter()
+            .filter_map(|(key, _)| {
+                let value = self.constants.get(*key)?;
+                Some((super::protocol::ecosystem_label(self.protocol, key)?, value.as_str()))
+            })
+            .collect()
+    }
+
+    /// "HTTP 407"
+    pub fn label(&self) -> String {
+        format!("{} {}", self.protocol.name(), self.code)
+    }
+
+    /// "407 Proxy Authentication Required", with the vendor for vendor codes.
+    pub fn title(&self) -> String {
+        match &self.vendor {
+            Some(v) => format!("{} {} ({v})", self.code, self.phrase),
+            None if self.phrase.is_empty() => self.code.clone(),
+            None => format!("{} {}", self.code, self.phrase),
+        }
+    }
+
+    /// The phrase folded into a URL-friendly name (`not-found`).
+    pub fn name_slug(&self) -> String {
+        super::fold_name(&self.phrase)
+    }
+
+    /// "a 4xx Client Error response", or the best wording the protocol allows.
+    pub fn category_phrase(&self) -> String {
+        match (&self.class, self.status) {
+            (_, Status::Unofficial) => match &self.vendor {
+                Some(v) => format!("an unofficial code used by {v}"),
+                None => "an unofficial code".to_string(),
+            },
+            (Some(class), _) => {
+                let label = class.label();
+                format!("{} {label} {}", article_for(&label), self.response_noun())
+            }
+            (None, _) => format!("a {} {}", self.protocol.name(), self.protocol.code_noun()),
+        }
+    }
+
+    fn response_noun(&self) -> &'static str {
+        match self.protocol {
+            Protocol::Smtp | Protocol::Ftp => "reply",
+            _ => "response",
+        }
+    }
+
+    /// Whether a response with this code may carry content, where the protocol
+    /// says so (HTTP: never for 1xx, 204 and 304).
+    pub fn body_allowed(&self) -> Option<bool> {
+        match self.protocol {
+            Protocol::Http => Some(
+                !(self.code.starts_with('1') || self.code == "204" || self.code == "304"),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// "a" or "an" for the word that follows, by its sound for the words we use
+/// (class keys such as "1xx", "4xx", "8xx" are read as numbers).
+pub fn article_for(next: &str) -> &'static str {
+    let first = next.chars().next().unwrap_or('x');
+    let lower = next.to_ascii_lowercase();
+    let vowel_sound = match first {
+        // "eight", "eleven", "eighteen": only 8 and 11/18 start with a vowel sound.
+        '8' => true,
+        '1' => lower.starts_with("11") || lower.starts_with("18"),
+        c if c.is_ascii_digit() => false,
+        _ => {
+            (lower.starts_with(['a', 'e', 'i', 'o'])
+                || (lower.starts_with('u') && !lower.starts_with("uni") && !lower.starts_with("use")))
+                || lower.starts_with("http")
+                || lower.starts_with("ftp")
+                || lower.starts_with("smtp")
+                || lower.starts_with("sip")
+                || lower.starts_with("rfc")
+        }
+    };
+    if vowel_sound { "an" } else { "a" }
+}
+
+/// A curated comparison note for two codes people confuse.
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    pub protocol: Protocol,
+    pub a: String,
+    pub b: String,
+    pub difference: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPairs {
+    pub pair: Vec<Pair>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::article_for;
+
+    #[test]
+    fn articles_follow_sound() {
+        assert_eq!(article_for("1xx Informational"), "a");
+        assert_eq!(article_for("4xx Client Error"), "a");
+        assert_eq!(article_for("8xx"), "an");
+        assert_eq!(article_for("unofficial code"), "an");
+        assert_eq!(article_for("HTTP status code"), "an");
+        assert_eq!(article_for("gRPC status code"), "a");
+        assert_eq!(article_for("SMTP reply"), "an");
+        assert_eq!(article_for("user"), "a");
+    }
+}

@@ -1,0 +1,465 @@
+//! Two codes side by side: the facts that tell them apart, and guidance on
+//! when each applies, generated from the catalog's structured facts rather
+//! than by gluing prose fragments together (which is how "when when" happens).
+//! Every sentence here comes from a fixed template whose inserted parts are
+//! codes, phrases and fixed labels; the test suite lints every pair.
+
+use crate::catalog::{Catalog, Entry, Pair, Protocol, Retry, Status, article_for};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Comparison<'a> {
+    pub a: &'a Entry,
+    pub b: &'a Entry,
+    /// "HTTP 101 Switching Protocols vs 407 Proxy Authentication Required"
+    pub title: String,
+    /// Class and category wording for both codes in one sentence.
+    pub overview: String,
+    /// The facts side by side: rows where the two differ or where sameness matters.
+    pub facts: Vec<FactRow>,
+    /// "When to use which", one sentence per point.
+    pub guidance: Vec<String>,
+    /// The curated note, for the pairs people really confuse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curated: Option<&'a Pair>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct FactRow {
+    pub fact: &'static str,
+    pub a: String,
+    pub b: String,
+    pub differs: bool,
+}
+
+/// Why two codes cannot be compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompareError {
+    SameCode,
+    NoMapping,
+}
+
+impl std::fmt::Display for CompareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompareError::SameCode => f.write_str("a code cannot be compared with itself"),
+            CompareError::NoMapping => {
+                f.write_str("these protocols have no mapping between the two codes")
+            }
+        }
+    }
+}
+
+/// Orders two entries the canonical way: by protocol, then by code number.
+pub fn canonical_order<'a>(a: &'a Entry, b: &'a Entry) -> (&'a Entry, &'a Entry) {
+    let key = |e: &Entry| (e.protocol, e.code.parse::<u64>().unwrap_or(u64::MAX), e.id.clone());
+    if key(a) <= key(b) { (a, b) } else { (b, a) }
+}
+
+/// Whether two entries of different protocols map onto each other (a gRPC
+/// code and the HTTP status of its documented mapping).
+pub fn cross_protocol_mapped(a: &Entry, b: &Entry) -> bool {
+    let mapped = |g: &Entry, h: &Entry| {
+        g.protocol == Protocol::Grpc
+            && h.protocol == Protocol::Http
+            && g.http_mapping.is_some_and(|m| m.to_string() == h.code)
+    };
+    mapped(a, b) || mapped(b, a)
+}
+
+/// Compares two entries in the order given (call `canonical_order` first for
+/// the canonical page).
+pub fn compare<'a>(
+    catalog: &'a Catalog,
+    a: &'a Entry,
+    b: &'a Entry,
+) -> Result<Comparison<'a>, CompareError> {
+    if a.protocol == b.protocol && a.id == b.id {
+        return Err(CompareError::SameCode);
+    }
+    if a.protocol != b.protocol && !cross_protocol_mapped(a, b) {
+        return Err(CompareError::NoMapping);
+    }
+    let title = if a.protocol == b.protocol {
+        format!("{} {} vs {}", a.protocol.name(), a.title(), b.title())
+    } else {
+        format!("{} {} vs {} {}", a.protocol.name(), a.title(), b.protocol.name(), b.title())
+    };
+    Ok(Comparison {
+        a,
+        b,
+        title,
+        overview: overview(a, b),
+        facts: facts(a, b),
+        guidance: guidance(a, b),
+        curated: catalog.pair(a, b),
+    })
+}
+
+/// How a code is named inside a sentence: "407 (Proxy Authentication
+/// Required)", with the protocol when the two codes' protocols differ.
+fn named(e: &Entry, other: &Entry) -> String {
+    let code = if e.protocol == other.protocol {
+        e.code.clone()
+    } else {
+        e.label()
+    };
+    if e.phrase.is_empty() {
+        code
+    } else {
+        format!("{code} ({})", e.phrase)
+    }
+}
+
+/// The code alone, or with its protocol when the protocols differ.
+fn short(e: &Entry, other: &Entry) -> String {
+    if e.protocol == other.protocol {
+        e.code.clone()
+    } else {
+        e.label()
+    }
+}
+
+fn overview(a: &Entry, b: &Entry) -> String {
+    let (ca, cb) = (a.category_phrase(), b.category_phrase());
+    if ca == cb {
+        let plural = match &a.class {
+            Some(c) if a.status != Status::Unofficial => {
+                format!("{} {}s", c.label(), noun(a))
+            }
+            _ => format!("{} {}s", a.protocol.name(), a.protocol.code_noun()),
+        };
+        format!("Both {} and {} are {plural}.", named(a, b), named(b, a))
+    } else {
+        format!("{} is {ca}, while {} is {cb}.", named(a, b), named(b, a))
+    }
+}
+
+fn noun(e: &Entry) -> &'static str {
+    match e.protocol {
+        Protocol::Smtp | Protocol::Ftp => "reply",
+        _ => "response",
+    }
+}
+
+fn yes_no(v: bool) -> String {
+    if v { "yes".into() } else { "no".into() }
+}
+
+fn sender_label(protocol: Protocol, key: &str) -> &'static str {
+    match (protocol, key) {
+        (Protocol::Http, "origin") => "origin server",
+        (Protocol::Http, "proxy") => "forward proxy",
+        (Protocol::Http, "gateway") => "gateway, load balancer or CDN",
+        (Protocol::Http, "library") => "the HTTP library itself",
+        (Protocol::Smtp, "server") => "receiving mail server",
+        (Protocol::Smtp, "submission") => "submission server",
+        (Protocol::Smtp, "relay") => "relaying or bouncing MTA",
+        (Protocol::Grpc, "application") => "the service's own code",
+        (Protocol::Grpc, "library") => "the gRPC library itself",
+        (Protocol::Grpc, "proxy") => "a proxy such as Envoy",
+        (_, "server") => "server",
+        (_, "client") => "client",
+        (_, "browser") => "the browser, locally",
+        (_, "proxy") => "proxy",
+        (_, "uas") => "the called user agent",
+        (_, "registrar") => "registrar",
+        (_, "redirect-server") => "redirect server",
+        (_, "authoritative") => "authoritative server",
+        (_, "resolver") => "recursive resolver",
+        (_, "forwarder") => "forwarder",
+        _ => "unspecified",
+    }
+}
+
+fn senders(e: &Entry) -> String {
+    if e.sent_by.is_empty() {
+        return "not stated".into();
+    }
+    e.sent_by
+        .iter()
+        .map(|s| sender_label(e.protocol, s))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn class_text(e: &Entry) -> String {
+    match &e.class {
+        Some(c) => c.label(),
+        None if e.protocol == Protocol::Http => "outside the registered classes".into(),
+        None => match &e.kind {
+            Some(k) => kind_label(k).into(),
+            None => format!("{} {}", e.protocol.name(), e.protocol.code_noun()),
+        },
+    }
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "basic" => "basic reply code",
+        "enhanced" => "enhanced status code",
+        "enhanced-class" => "enhanced status class",
+        "rcode" => "RCODE",
+        "ede" => "Extended DNS Error",
+        _ => "code",
+    }
+}
+
+fn registry_text(e: &Entry) -> String {
+    match (&e.vendor, e.status) {
+        (Some(v), _) => format!("unofficial ({v})"),
+        (None, s) => s.as_str().to_string(),
+    }
+}
+
+fn headers_text(e: &Entry) -> String {
+    if e.headers.is_empty() {
+        "none".into()
+    } else {
+        e.headers.join(", ")
+    }
+}
+
+/// Whether the outcome is final, transient or progress, for protocols whose
+/// classes say so.
+fn outcome(e: &Entry) -> Option<&'static str> {
+    let first = e.code.chars().next()?;
+    match e.protocol {
+        Protocol::Smtp | Protocol::Ftp if e.class.is_some() => Some(match first {
+            '1' | '3' => "intermediate: more commands follow",
+            '2' => "success",
+            '4' => "transient failure: try again later",
+            '5' => "permanent failure: do not repeat as is",
+            _ => "protected reply",
+        }),
+        Protocol::Smtp if e.kind.as_deref() == Some("enhanced-class") => Some(match first {
+            '2' => "success",
+            '4' => "transient failure: try again later",
+            _ => "permanent failure: do not repeat as is",
+        }),
+        Protocol::Sip => Some(if first == '1' { "provisional" } else { "final" }),
+        _ => None,
+    }
+}
+
+fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
+    let mut rows = Vec::new();
+    // (fact, a, b, shown even when equal)
+    let mut push = |fact: &'static str, va: String, vb: String, always: bool| {
+        let differs = va != vb;
+        if differs || always {
+            rows.push(FactRow { fact, a: va, b: vb, differs });
+        }
+    };
+    if a.protocol != b.protocol {
+        push("Protocol", a.protocol.name().into(), b.protocol.name().into(), true);
+    }
+    push("Class", class_text(a), class_text(b), true);
+    if let (Some(oa), Some(ob)) = (outcome(a), outcome(b)) {
+        push("Outcome", oa.into(), ob.into(), true);
+    }
+    push("Registry status", registry_text(a), registry_text(b), false);
+    push("Who sends it", senders(a), senders(b), false);
+    if !(a.headers.is_empty() && b.headers.is_empty()) {
+        push("Headers it is defined with", headers_text(a), headers_text(b), false);
+    }
+    if let (Some(x), Some(y)) = (a.body_allowed(), b.body_allowed()) {
+        push("Body allowed", yes_no(x), yes_no(y), false);
+    }
+    if let (Some(x), Some(y)) = (a.cacheable, b.cacheable) {
+        push("Cacheable by default", yes_no(x), yes_no(y), false);
+    }
+    if a.method_preserved.is_some() || b.method_preserved.is_some() {
+        let text = |e: &Entry| match e.method_preserved {
+            Some(true) => "yes".to_string(),
+            Some(false) => "no: POST may become GET".to_string(),
+            None => "not a redirect".to_string(),
+        };
+        push("Method kept on redirect", text(a), text(b), true);
+    }
+    if a.sendable.is_some() || b.sendable.is_some() {
+        let text = |e: &Entry| match e.sendable {
+            Some(true) => "yes".to_string(),
+            Some(false) => "no: reported locally only".to_string(),
+            None => "not applicable".to_string(),
+        };
+        push("May be sent in a Close frame", text(a), text(b), true);
+    }
+    if a.http_mapping.is_some() || b.http_mapping.is_some() {
+        let text = |e: &Entry| match (e.http_mapping, e.protocol) {
+            (Some(m), _) => format!("HTTP {m}"),
+            (None, Protocol::Http) => format!("HTTP {}", e.code),
+            (None, _) => "none".to_string(),
+        };
+        push("HTTP status", text(a), text(b), false);
+    }
+    push("What the client should do", cap(a.retry.label()), cap(b.retry.label()), true);
+    push("Specification", a.reference.clone(), b.reference.clone(), true);
+    rows
+}
+
+fn cap(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// What a class means, as the object of "signals ...".
+fn class_meaning(e: &Entry) -> Option<&'static str> {
+    let first = e.code.chars().next()?;
+    e.class.as_ref()?;
+    Some(match (e.protocol, first) {
+        (Protocol::Http | Protocol::Sip, '1') => "an interim answer while the request is still being handled",
+        (Protocol::Http | Protocol::Sip, '2') => "that the request succeeded",
+        (Protocol::Http | Protocol::Sip, '3') => "that the client has to look elsewhere to complete the request",
+        (Protocol::Http, '4') | (Protocol::Sip, '4') => "a problem with the request that the client has to resolve",
+        (Protocol::Http | Protocol::Sip, '5') => "that the server, or a server acting for it, failed to handle the request",
+        (Protocol::Sip, '6') => "a final refusal that no other destination will change",
+        (_, '1') => "a preliminary reply: another reply follows",
+        (_, '2') => "that the command succeeded",
+        (_, '3') => "that the command was accepted and more input is expected",
+        (_, '4') => "a transient failure that may clear up on a later attempt",
+        (_, '5') => "a permanent failure that repeating will not fix",
+        _ => return None,
+    })
+}
+
+fn guidance(a: &Entry, b: &Entry) -> Vec<String> {
+    let mut out = Vec::new();
+    let (sa, sb) = (short(a, b), short(b, a));
+    for (e, s) in [(a, &sa), (b, &sb)] {
+        out.push(format!("{s} in one line: {}", e.summary));
+    }
+    if let (Some(ma), Some(mb)) = (class_meaning(a), class_meaning(b))
+        && ma != mb
+    {
+        out.push(format!("{sa} signals {ma}, whereas {sb} signals {mb}."));
+    }
+    if a.sent_by != b.sent_by && !a.sent_by.is_empty() && !b.sent_by.is_empty() {
+        let first = |e: &Entry| sender_label(e.protocol, &e.sent_by[0]);
+        let (fa, fb) = (first(a), first(b));
+        if fa != fb {
+            out.push(format!(
+                "{sa} typically comes from {}, while {sb} typically comes from {}.",
+                with_article(fa),
+                with_article(fb)
+            ));
+        }
+    }
+    if a.retry == b.retry {
+        out.push(format!(
+            "After either code the client should {}.",
+            a.retry.advice()
+        ));
+    } else {
+        out.push(format!(
+            "After {sa} the client should {}; after {sb} it should {}.",
+            a.retry.advice(),
+            b.retry.advice()
+        ));
+    }
+    for (e, s) in [(a, &sa), (b, &sb)] {
+        if !e.headers.is_empty() && e.headers != other(e, a, b).headers {
+            let list = join_and(&e.headers);
+            out.push(format!(
+                "{} {s} response is defined with {list}, so look for {} there.",
+                cap(article_for(s)),
+                if e.headers.len() == 1 { "that header" } else { "those headers" }
+            ));
+        }
+    }
+    if let (Some(x), Some(y)) = (a.cacheable, b.cacheable)
+        && x != y
+    {
+        let (yes, no) = if x { (&sa, &sb) } else { (&sb, &sa) };
+        out.push(format!(
+            "Caches may store {yes} without explicit freshness information, but not {no}."
+        ));
+    }
+    if let (Some(x), Some(y)) = (a.method_preserved, b.method_preserved)
+        && x != y
+    {
+        let (keeps, changes) = if x { (&sa, &sb) } else { (&sb, &sa) };
+        out.push(format!(
+            "Clients following {keeps} repeat the same method and body, while after {changes} they may switch POST to GET: choose {keeps} when the method matters."
+        ));
+    }
+    for (e, s, o) in [(a, &sa, b), (b, &sb, a)] {
+        if e.status == Status::Unofficial && o.status != Status::Unofficial {
+            out.push(format!(
+                "{s} is not registered, so generic clients treat it by its class alone; prefer the registered {} in anything you build.",
+                short(o, e)
+            ));
+        }
+        if e.status == Status::Deprecated && o.status != Status::Deprecated {
+            out.push(format!("{s} is deprecated: new software should not send it."));
+        }
+    }
+    out
+}
+
+fn other<'a>(e: &Entry, a: &'a Entry, b: &'a Entry) -> &'a Entry {
+    if std::ptr::eq(e, a) { b } else { a }
+}
+
+fn with_article(label: &str) -> String {
+    if label.starts_with("the ") || label.starts_with("a ") {
+        label.to_string()
+    } else {
+        format!("{} {label}", article_for(label))
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The facts of one entry as (label, value) rows, for its card. The labels
+/// and wording are the same as in comparisons.
+pub fn entry_facts(e: &Entry) -> Vec<(&'static str, String)> {
+    let mut rows = vec![("Class", class_text(e))];
+    if let Some(o) = outcome(e) {
+        rows.push(("Outcome", o.to_string()));
+    }
+    rows.push(("Registry status", registry_text(e)));
+    if !e.sent_by.is_empty() {
+        rows.push(("Who sends it", senders(e)));
+    }
+    if e.protocol == Protocol::Http || !e.headers.is_empty() {
+        rows.push(("Headers it is defined with", headers_text(e)));
+    }
+    if let Some(b) = e.body_allowed() {
+        rows.push(("Body allowed", yes_no(b)));
+    }
+    if let Some(c) = e.cacheable {
+        rows.push(("Cacheable by default", yes_no(c)));
+    }
+    if let Some(m) = e.method_preserved {
+        rows.push(("Method kept on redirect", if m { "yes".into() } else { "no: POST may become GET".into() }));
+    }
+    if let Some(s) = e.sendable {
+        rows.push(("May be sent in a Close frame", if s { "yes".into() } else { "no: reported locally only".into() }));
+    }
+    if let Some(m) = e.http_mapping {
+        rows.push(("HTTP status", format!("HTTP {m}")));
+    }
+    if let Some(n) = &e.long_name {
+        rows.push(("Registry description", n.clone()));
+    }
+    if let Some(b) = &e.basic_codes {
+        rows.push(("Basic reply codes", b.clone()));
+    }
+    rows.push(("What the client should do", cap(e.retry.label())));
+    rows
+}
+
+/// Retry advice is used by the card renderers too.
+pub fn retry_sentence(retry: Retry) -> String {
+    format!("The client should {}.", retry.advice())
+}

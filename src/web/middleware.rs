@@ -1,0 +1,75 @@
+//! Middleware of every response: security headers, error bodies for the
+//! responses axum makes on its own (405), and the URI length limit.
+
+use super::error::WebError;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Longer request targets are refused before routing: no page needs them.
+pub const MAX_URI_BYTES: usize = 2048;
+
+const CSP_PAGES: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP_DOCS: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") && !path.starts_with("/api/docs")
+}
+
+fn error_response(path: &str, error: WebError) -> Response {
+    if is_api(path) { error.into_json() } else { error.into_html() }
+}
+
+pub async fn reject_long_uris(request: Request, next: Next) -> Response {
+    let length = request.uri().to_string().len();
+    if length > MAX_URI_BYTES {
+        let path = request.uri().path().to_string();
+        let error = WebError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("The request target is {length} bytes long; at most {MAX_URI_BYTES} are accepted."),
+        );
+        return with_security_headers(&path, error_response(&path, error));
+    }
+    next.run(request).await
+}
+
+pub async fn errors_and_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let response = if response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        let allow = response.headers().get(header::ALLOW).cloned();
+        let error = WebError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!(
+                "{} is not allowed here; use {}.",
+                method,
+                allow.as_ref().and_then(|a| a.to_str().ok()).unwrap_or("GET")
+            ),
+        );
+        let mut replaced = error_response(&path, error);
+        if let Some(a) = allow {
+            replaced.headers_mut().insert(header::ALLOW, a);
+        }
+        replaced
+    } else {
+        response
+    };
+    with_security_headers(&path, response)
+}
+
+fn with_security_headers(path: &str, mut response: Response<Body>) -> Response<Body> {
+    let h = response.headers_mut();
+    let csp = if path.starts_with("/api/docs") { CSP_DOCS } else { CSP_PAGES };
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    response
+}

@@ -1,0 +1,495 @@
+//! HTML pages. Pages that depend only on the data are rendered once and then
+//! served from the response cache; search renders per request.
+
+use super::AppState;
+use super::cache::{PAGE_CACHE, Rendered};
+use super::error::{PageError, SafePath, WebError, shorten};
+use super::views::{self, *};
+use crate::catalog::{Catalog, Entry, Protocol, catalog};
+use crate::compare;
+use crate::search;
+use askama::Template;
+use axum::extract::{Query, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The codes the home page lists as most looked up (editorial choice).
+pub const POPULAR: &[(Protocol, &str)] = &[
+    (Protocol::Http, "200"),
+    (Protocol::Http, "301"),
+    (Protocol::Http, "302"),
+    (Protocol::Http, "304"),
+    (Protocol::Http, "400"),
+    (Protocol::Http, "401"),
+    (Protocol::Http, "403"),
+    (Protocol::Http, "404"),
+    (Protocol::Http, "405"),
+    (Protocol::Http, "409"),
+    (Protocol::Http, "418"),
+    (Protocol::Http, "422"),
+    (Protocol::Http, "429"),
+    (Protocol::Http, "500"),
+    (Protocol::Http, "502"),
+    (Protocol::Http, "503"),
+    (Protocol::Http, "504"),
+];
+
+const HTML: &str = "text/html; charset=utf-8";
+
+fn html(template: &impl Template) -> Result<Rendered, WebError> {
+    template
+        .render()
+        .map(|body| Rendered::new(HTML, PAGE_CACHE, body))
+        .map_err(|e| WebError::internal(format!("could not render the page: {e}")))
+}
+
+fn cached(
+    state: &AppState,
+    key: &str,
+    headers: &HeaderMap,
+    render: impl FnOnce() -> Result<Rendered, WebError>,
+) -> Result<Response, PageError> {
+    Ok(state.cache.get_or_render(key, render)?.respond(headers))
+}
+
+fn protocol_of(slug: &str) -> Result<Protocol, WebError> {
+    Protocol::from_slug(slug)
+        .filter(|p| catalog().protocol(*p).is_some())
+        .filter(|p| p.slug() == slug)
+        .ok_or_else(|| WebError::not_found(format!("There is no protocol called “{}”.", shorten(slug))))
+}
+
+pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+    cached(&state, "/", &headers, || {
+        let catalog = catalog();
+        let names: Vec<&str> = catalog.protocols().map(|p| p.protocol.name()).collect();
+        let mut head = Head::new(
+            catalog,
+            &state.base_url,
+            "/",
+            "statusatlas — every protocol status code, explained and compared".into(),
+            "What each HTTP, SMTP, gRPC, WebSocket, FTP, SIP and DNS status code means, when you see it, how to fix it, and how it differs from the code it is confused with.".into(),
+        );
+        head.json_ld = json_ld(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": "statusatlas",
+            "url": format!("{}/", state.base_url),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": format!("{}/search?q={{query}}", state.base_url),
+                "query-input": "required name=query"
+            }
+        }));
+        let page = HomePage {
+            head,
+            protocol_names: join_names(&names),
+            protocols: catalog
+                .protocols()
+                .map(|p| Link {
+                    href: format!("/{}/", p.protocol.slug()),
+                    label: p.protocol.name().to_string(),
+                    text: format!("{} {}s", p.entries.len(), p.protocol.code_noun()),
+                })
+                .collect(),
+            popular: POPULAR
+                .iter()
+                .filter_map(|(p, id)| catalog.get(*p, id))
+                .map(row)
+                .collect(),
+            pairs: pair_links(catalog, None),
+        };
+        html(&page)
+    })
+}
+
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Links to the curated comparisons, all of them or those involving `entry`.
+pub fn pair_links(catalog: &Catalog, entry: Option<&Entry>) -> Vec<Link> {
+    catalog
+        .pairs()
+        .iter()
+        .filter_map(|p| {
+            let a = catalog.get(p.protocol, &p.a)?;
+            let b = catalog.get(p.protocol, &p.b)?;
+            if let Some(e) = entry
+                && e.id != a.id
+                && e.id != b.id
+            {
+                return None;
+            }
+            let (a, b) = compare::canonical_order(a, b);
+            Some(Link {
+                href: compare_href(a, b),
+                label: format!("{} {} vs {}", a.protocol.name(), a.code, b.code),
+                text: p.rule.clone(),
+            })
+        })
+        .collect()
+}
+
+pub async fn protocol_index(
+    State(state): State<Arc<AppState>>,
+    SafePath(protocol): SafePath<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let p = protocol_of(&protocol)?;
+    let key = format!("/{}/", p.slug());
+    cached(&state, &key, &headers, || listing(&state, p, None))
+}
+
+pub async fn class_index(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, class)): SafePath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let p = protocol_of(&protocol)?;
+    let codes = catalog().protocol(p).ok_or_else(|| WebError::not_found("unknown protocol"))?;
+    if !codes.entries.iter().any(|e| e.class.as_ref().is_some_and(|c| c.key == class)) {
+        return Err(WebError::not_found(format!(
+            "{} has no class “{}”.",
+            p.name(),
+            shorten(&class)
+        ))
+        .into());
+    }
+    let key = format!("/{}/{class}/", p.slug());
+    cached(&state, &key, &headers, || listing(&state, p, Some(&class)))
+}
+
+fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendered, WebError> {
+    let catalog = catalog();
+    let codes = catalog.protocol(p).ok_or_else(|| WebError::not_found("unknown protocol"))?;
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for e in &codes.entries {
+        if let Some(c) = &e.class
+            && !keys.iter().any(|(k, _)| k == &c.key)
+        {
+            keys.push((c.key.clone(), c.label()));
+        }
+    }
+    keys.sort();
+    let mut groups: Vec<Group> = Vec::new();
+    for (key, label) in &keys {
+        if class.is_some_and(|c| c != key) {
+            continue;
+        }
+        let rows = codes
+            .entries
+            .iter()
+            .filter(|e| e.class.as_ref().is_some_and(|c| &c.key == key))
+            .map(row)
+            .collect();
+        groups.push(Group { title: label.clone(), intro: String::new(), rows });
+    }
+    let unclassed: Vec<Row> = codes.entries.iter().filter(|e| e.class.is_none()).map(row).collect();
+    if class.is_none() && !unclassed.is_empty() {
+        let title = if keys.is_empty() {
+            format!("{} {}s", p.name(), p.code_noun())
+        } else {
+            "Outside the registered classes".to_string()
+        };
+        groups.push(Group { title, intro: String::new(), rows: unclassed });
+    }
+    let count: usize = groups.iter().map(|g| g.rows.len()).sum();
+    let (path, heading, intro, mut crumbs) = match class {
+        None => (
+            format!("/{}/", p.slug()),
+            format!("{} {}s", p.name(), p.code_noun()),
+            protocol_intro(p, count),
+            vec![("Home".to_string(), "/".to_string()), (p.name().to_string(), String::new())],
+        ),
+        Some(c) => {
+            let label = keys.iter().find(|(k, _)| k == c).map(|(_, l)| l.clone()).unwrap_or_default();
+            (
+                format!("/{}/{c}/", p.slug()),
+                format!("{} {label}", p.name()),
+                format!("The {count} {} {}s of class {c}.", p.name(), p.code_noun()),
+                vec![
+                    ("Home".to_string(), "/".to_string()),
+                    (p.name().to_string(), format!("/{}/", p.slug())),
+                ],
+            )
+        }
+    };
+    crumbs.extend(class.map(|c| (c.to_string(), String::new())));
+    let mut head = Head::new(catalog, &state.base_url, &path, format!("{heading} — statusatlas"), intro.clone());
+    head.section = p.slug();
+    let page = ListingPage {
+        head,
+        crumbs,
+        heading,
+        intro,
+        classes: keys
+            .iter()
+            .map(|(k, l)| (format!("/{}/{k}/", p.slug()), l.clone(), class == Some(k.as_str())))
+            .collect(),
+        groups,
+    };
+    html(&page)
+}
+
+pub async fn code_page(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, code)): SafePath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let p = protocol_of(&protocol)?;
+    let catalog = catalog();
+    let found = catalog.resolve(p, &code);
+    let Some(&entry) = found.first() else {
+        return Err(WebError::unknown_code(Some(p), &code).into());
+    };
+    // A symbolic name or a shared vendor code answers with the page of the
+    // first meaning; the canonical link names the entry's own URL.
+    let key = format!("/{}/{}", p.slug(), code);
+    cached(&state, &key, &headers, || {
+        let page = code_view(&state.base_url, catalog, entry, &found);
+        html(&page)
+    })
+}
+
+fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> CodePage {
+    let title = format!("{} {} — what it means and how to fix it", e.label(), e.phrase);
+    let mut head = Head::new(catalog, base, &entry_href(e), title, e.summary.clone());
+    head.og_type = "article";
+    head.section = e.protocol.slug();
+    head.json_ld = json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "name": format!("{} {}", e.label(), e.phrase),
+        "termCode": e.code,
+        "description": e.summary,
+        "url": format!("{base}{}", entry_href(e)),
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "name": format!("{} {}s", e.protocol.name(), e.protocol.code_noun()),
+            "url": format!("{base}/{}/", e.protocol.slug())
+        }
+    }));
+    let related: Vec<Link> = e
+        .related
+        .iter()
+        .filter_map(|id| catalog.get(e.protocol, id))
+        .map(entry_link)
+        .collect();
+    let mut comparisons = pair_links(catalog, Some(e));
+    for r in e.related.iter().filter_map(|id| catalog.get(e.protocol, id)) {
+        let href = compare_href(e, r);
+        if !comparisons.iter().any(|l| l.href == href) {
+            comparisons.push(Link {
+                href,
+                label: format!("{} vs {}", e.code, r.code),
+                text: r.phrase.clone(),
+            });
+        }
+    }
+    CodePage {
+        head,
+        crumbs: crumbs_for(e),
+        card: card(e),
+        id: e.id.clone(),
+        example: e.example.clone(),
+        constants: views::constants(e),
+        related,
+        comparisons,
+        elsewhere: catalog
+            .same_number_elsewhere(e)
+            .into_iter()
+            .map(|o| {
+                let mut l = entry_link(o);
+                l.label = format!("{} {}", o.protocol.name(), l.label);
+                l
+            })
+            .collect(),
+        meanings: meanings
+            .iter()
+            .filter(|m| m.id != e.id)
+            .map(|m| entry_link(m))
+            .collect(),
+        picker: picker(catalog, e),
+    }
+}
+
+/// Splits "101-vs-407" into its two codes.
+pub fn split_pair(pair: &str) -> Option<(&str, &str)> {
+    let (a, b) = pair.split_once("-vs-")?;
+    (!a.is_empty() && !b.is_empty()).then_some((a, b))
+}
+
+/// Resolves a comparison path to two entries in canonical order, or says
+/// where the canonical URL is.
+pub enum PairLookup<'a> {
+    Found(&'a Entry, &'a Entry),
+    Redirect(String),
+}
+
+pub fn lookup_pair(protocol: &str, pair: &str, prefix: &str) -> Result<PairLookup<'static>, WebError> {
+    let p = protocol_of(protocol)?;
+    let catalog = catalog();
+    let (a, b) = split_pair(pair).ok_or_else(|| {
+        WebError::not_found(format!(
+            "“{}” is not a comparison: write two codes as 101-vs-407.",
+            shorten(pair)
+        ))
+    })?;
+    let ea = *catalog.resolve(p, a).first().ok_or_else(|| WebError::unknown_code(Some(p), a))?;
+    let eb = *catalog.resolve(p, b).first().ok_or_else(|| WebError::unknown_code(Some(p), b))?;
+    if ea.id == eb.id {
+        let mut e = WebError::not_found(format!(
+            "{} compared with itself is the same code; pick a second, different code.",
+            ea.label()
+        ));
+        e.suggestions = ea
+            .related
+            .iter()
+            .filter_map(|id| catalog.get(p, id))
+            .map(|r| {
+                (format!("{prefix}{}", &compare_href(ea, r)["/compare".len()..]), format!("{} vs {}", ea.code, r.code), r.phrase.clone())
+            })
+            .collect();
+        return Err(e);
+    }
+    let (first, second) = compare::canonical_order(ea, eb);
+    let canonical = format!("{}-vs-{}", first.id, second.id);
+    if canonical != pair {
+        return Ok(PairLookup::Redirect(format!("{prefix}/{}/{canonical}", p.slug())));
+    }
+    Ok(PairLookup::Found(first, second))
+}
+
+pub async fn compare_page(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, pair)): SafePath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let (a, b) = match lookup_pair(&protocol, &pair, "/compare")? {
+        PairLookup::Found(a, b) => (a, b),
+        PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
+    };
+    let key = compare_href(a, b);
+    cached(&state, &key, &headers, || {
+        let catalog = catalog();
+        let c = compare::compare(catalog, a, b).map_err(|e| WebError::not_found(e.to_string()))?;
+        let path = compare_href(a, b);
+        let mut head = Head::new(
+            catalog,
+            &state.base_url,
+            &path,
+            format!("{} — the difference explained", c.title),
+            c.overview.clone(),
+        );
+        head.og_type = "article";
+        head.section = a.protocol.slug();
+        head.json_ld = json_ld(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "TechArticle",
+            "headline": c.title,
+            "description": c.overview,
+            "url": format!("{}{path}", state.base_url),
+            "about": [
+                {"@type": "DefinedTerm", "name": format!("{} {}", a.label(), a.phrase), "url": format!("{}{}", state.base_url, entry_href(a))},
+                {"@type": "DefinedTerm", "name": format!("{} {}", b.label(), b.phrase), "url": format!("{}{}", state.base_url, entry_href(b))}
+            ]
+        }));
+        let page = ComparePage {
+            head,
+            crumbs: vec![
+                ("Home".into(), "/".into()),
+                (a.protocol.name().into(), format!("/{}/", a.protocol.slug())),
+                (format!("{} vs {}", a.code, b.code), String::new()),
+            ],
+            cmp: views::comparison(&c),
+        };
+        html(&page)
+    })
+}
+
+/// The compare picker's form target: sends the reader to the canonical page.
+pub async fn compare_picker(Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let (protocol, a, b) = (get("protocol"), get("a"), get("b"));
+    if protocol.is_empty() || a.is_empty() || b.is_empty() {
+        return Err(WebError::bad_request("Choose a protocol and two codes to compare.").into());
+    }
+    match lookup_pair(protocol, &format!("{a}-vs-{b}"), "/compare")? {
+        PairLookup::Found(x, y) => Ok(Redirect::to(&compare_href(x, y)).into_response()),
+        PairLookup::Redirect(to) => Ok(Redirect::to(&to).into_response()),
+    }
+}
+
+pub async fn search_page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+    let params: HashMap<String, String> = raw
+        .as_deref()
+        .map(|r| serde_urlencoded_pairs(r))
+        .unwrap_or_default();
+    let query: String = params.get("q").cloned().unwrap_or_default();
+    let query = query.chars().take(search::MAX_QUERY_CHARS).collect::<String>();
+    let catalog = catalog();
+    let outcome = search::index().search(&query, 50);
+    let mut head = Head::new(
+        catalog,
+        &state.base_url,
+        "/search",
+        if query.trim().is_empty() { "Search — statusatlas".into() } else { format!("“{}” — statusatlas search", shorten(&query)) },
+        "Search every status code by number, class, name or words.".into(),
+    );
+    head.query = query.clone();
+    let page = SearchPage {
+        head,
+        heading: if query.trim().is_empty() { "Search".into() } else { format!("Results for “{}”", shorten(&query)) },
+        summary: match outcome.total {
+            1 => "1 code matches.".into(),
+            n if n > outcome.results.len() => format!("{n} codes match; the best {} are shown.", outcome.results.len()),
+            n => format!("{n} codes match."),
+        },
+        did_you_mean: outcome
+            .did_you_mean
+            .as_ref()
+            .map(|d| (d.clone(), format!("/search?q={}", url_encode(d)))),
+        query,
+        results: outcome.results.iter().map(|h| row(h.entry)).collect(),
+    };
+    let body = page.render().map_err(|e| WebError::internal(e.to_string()))?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HTML), (header::CACHE_CONTROL, "no-cache")],
+        body,
+    )
+        .into_response())
+}
+
+/// Form-decodes a query string, leaving out pairs that are not valid UTF-8.
+pub fn serde_urlencoded_pairs(raw: &str) -> HashMap<String, String> {
+    form_urlencoded::parse(raw.as_bytes()).into_owned().collect()
+}
+
+pub fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub async fn not_found_page(uri: axum::http::Uri) -> PageError {
+    let last = uri.path().rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
+    let decoded = percent_decode(last);
+    let mut e = WebError::not_found(format!("There is no page at “{}”.", shorten(uri.path())));
+    if !decoded.is_empty() {
+        e.suggestions = WebError::unknown_code(None, &decoded).suggestions;
+    }
+    PageError(e)
+}
+
+fn percent_decode(s: &str) -> String {
+    form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,312 @@
+//! View models: what the templates show, computed from catalog entries.
+//! One card view serves the full page, the iframe page and the widgets.
+
+use crate::catalog::{Catalog, Entry, Protocol, Status};
+use crate::compare::{self, Comparison};
+use askama::Template;
+
+/// The `<head>` and header of every page.
+pub struct Head {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub og_type: &'static str,
+    pub json_ld: String,
+    /// (type, href, title) alternate links such as oEmbed discovery.
+    pub alternates: Vec<(String, String, String)>,
+    pub query: String,
+    pub nav: Vec<(&'static str, &'static str)>,
+    pub section: &'static str,
+}
+
+impl Head {
+    pub fn new(catalog: &Catalog, base: &str, path: &str, title: String, description: String) -> Head {
+        Head {
+            title,
+            description,
+            canonical: format!("{base}{path}"),
+            og_type: "website",
+            json_ld: String::new(),
+            alternates: Vec::new(),
+            query: String::new(),
+            nav: catalog.protocols().map(|p| (p.protocol.slug(), p.protocol.name())).collect(),
+            section: "",
+        }
+    }
+}
+
+/// Serialises JSON-LD so that it can sit inside a script element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub text: String,
+}
+
+pub fn entry_href(e: &Entry) -> String {
+    format!("/{}/{}", e.protocol.slug(), e.id)
+}
+
+pub fn compare_href(a: &Entry, b: &Entry) -> String {
+    let (a, b) = compare::canonical_order(a, b);
+    format!("/compare/{}/{}-vs-{}", a.protocol.slug(), a.id, b.id)
+}
+
+pub fn entry_link(e: &Entry) -> Link {
+    Link { href: entry_href(e), label: e.title(), text: e.summary.clone() }
+}
+
+/// A CSS class for the colour of a code, from its class where it has one:
+/// vendor and out-of-range codes get a neutral colour, not one guessed from
+/// the first digit.
+pub fn tone(e: &Entry) -> String {
+    match (&e.class, e.status) {
+        (Some(c), s) if s != Status::Unofficial => format!("tone-{}", &c.key[..1]),
+        (Some(c), _) => format!("tone-{} unofficial", &c.key[..1]),
+        _ => "tone-n".to_string(),
+    }
+}
+
+pub fn status_label(e: &Entry) -> String {
+    match &e.vendor {
+        Some(v) => format!("unofficial · {v}"),
+        None => e.status.as_str().to_string(),
+    }
+}
+
+pub struct Row {
+    pub href: String,
+    pub protocol: &'static str,
+    pub code: String,
+    pub phrase: String,
+    pub summary: String,
+    pub tone: String,
+    /// Empty for plain standard codes, so lists stay quiet.
+    pub status: String,
+    pub status_class: &'static str,
+}
+
+pub fn row(e: &Entry) -> Row {
+    Row {
+        href: entry_href(e),
+        protocol: e.protocol.name(),
+        code: e.code.clone(),
+        phrase: e.phrase.clone(),
+        summary: e.summary.clone(),
+        tone: tone(e),
+        status: if e.status == Status::Standard { String::new() } else { status_label(e) },
+        status_class: e.status.as_str(),
+    }
+}
+
+pub struct CardView {
+    pub anchor: String,
+    pub protocol: &'static str,
+    pub protocol_name: &'static str,
+    /// (label, href of the class index)
+    pub class: Option<(String, String)>,
+    pub code: String,
+    pub phrase: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub spec: Vec<(String, Option<String>)>,
+    pub summary: String,
+    pub description: String,
+    pub when_you_see_it: String,
+    pub fixes: Vec<(&'static str, String)>,
+    pub facts: Vec<(&'static str, String)>,
+    pub tone: String,
+}
+
+pub fn card(e: &Entry) -> CardView {
+    CardView {
+        anchor: e.id.replace('.', "-"),
+        protocol: e.protocol.slug(),
+        protocol_name: e.protocol.name(),
+        class: e
+            .class
+            .as_ref()
+            .map(|c| (c.label(), format!("/{}/{}/", e.protocol.slug(), c.key))),
+        code: e.code.clone(),
+        phrase: e.phrase.clone(),
+        status: e.status.as_str(),
+        status_label: status_label(e),
+        spec: e.spec.iter().map(|s| (s.text.clone(), s.url.clone())).collect(),
+        summary: e.summary.clone(),
+        description: e.description.clone(),
+        when_you_see_it: e.when_you_see_it.clone(),
+        fixes: e.how_to_fix.parts().into_iter().map(|(w, t)| (w, t.to_string())).collect(),
+        facts: compare::entry_facts(e),
+        tone: tone(e),
+    }
+}
+
+pub struct SideView {
+    pub code: String,
+    pub phrase: String,
+    pub tone: String,
+    pub href: String,
+    pub description: String,
+    pub when_you_see_it: String,
+    pub fixes: Vec<(&'static str, String)>,
+}
+
+pub struct ComparisonView {
+    pub protocol: &'static str,
+    pub protocol_name: &'static str,
+    pub a: SideView,
+    pub b: SideView,
+    pub sides: Vec<SideView>,
+    pub overview: String,
+    pub curated: Option<(String, String)>,
+    pub facts: Vec<compare::FactRow>,
+    pub guidance: Vec<String>,
+}
+
+fn side(e: &Entry) -> SideView {
+    SideView {
+        code: e.code.clone(),
+        phrase: e.phrase.clone(),
+        tone: tone(e),
+        href: entry_href(e),
+        description: e.description.clone(),
+        when_you_see_it: e.when_you_see_it.clone(),
+        fixes: e.how_to_fix.parts().into_iter().map(|(w, t)| (w, t.to_string())).collect(),
+    }
+}
+
+pub fn comparison(c: &Comparison) -> ComparisonView {
+    ComparisonView {
+        protocol: c.a.protocol.slug(),
+        protocol_name: c.a.protocol.name(),
+        a: side(c.a),
+        b: side(c.b),
+        sides: vec![side(c.a), side(c.b)],
+        overview: c.overview.clone(),
+        curated: c.curated.map(|p| (p.difference.clone(), p.rule.clone())),
+        facts: c.facts.clone(),
+        guidance: c.guidance.clone(),
+    }
+}
+
+/// (ecosystem label, constant) rows in display order.
+pub fn constants(e: &Entry) -> Vec<(&'static str, String)> {
+    e.constants_in_order().into_iter().map(|(l, v)| (l, v.to_string())).collect()
+}
+
+/// Breadcrumbs: (label, href); the current page has an empty href.
+pub type Crumbs = Vec<(String, String)>;
+
+pub fn crumbs_for(e: &Entry) -> Crumbs {
+    let mut c = vec![("Home".to_string(), "/".to_string())];
+    c.push((e.protocol.name().to_string(), format!("/{}/", e.protocol.slug())));
+    if let Some(class) = &e.class {
+        c.push((class.key.clone(), format!("/{}/{}/", e.protocol.slug(), class.key)));
+    }
+    c.push((e.code.clone(), String::new()));
+    c
+}
+
+#[derive(Template)]
+#[template(path = "code.html")]
+pub struct CodePage {
+    pub head: Head,
+    pub crumbs: Crumbs,
+    pub card: CardView,
+    pub id: String,
+    pub example: Option<crate::catalog::Example>,
+    pub constants: Vec<(&'static str, String)>,
+    pub related: Vec<Link>,
+    pub comparisons: Vec<Link>,
+    pub elsewhere: Vec<Link>,
+    pub meanings: Vec<Link>,
+    pub picker: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+pub struct ComparePage {
+    pub head: Head,
+    pub crumbs: Crumbs,
+    pub cmp: ComparisonView,
+}
+
+pub struct Group {
+    pub title: String,
+    pub intro: String,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+pub struct ListingPage {
+    pub head: Head,
+    pub crumbs: Crumbs,
+    pub heading: String,
+    pub intro: String,
+    /// (href, label, current)
+    pub classes: Vec<(String, String, bool)>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub head: Head,
+    pub protocol_names: String,
+    pub protocols: Vec<Link>,
+    pub popular: Vec<Row>,
+    pub pairs: Vec<Link>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub head: Head,
+    pub heading: String,
+    pub query: String,
+    pub summary: String,
+    pub did_you_mean: Option<(String, String)>,
+    pub results: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub head: Head,
+    pub status: u16,
+    pub heading: String,
+    pub message: String,
+    pub suggestions: Vec<Link>,
+}
+
+/// Codes of the protocol to offer in the compare picker, the entry itself left out.
+pub fn picker(catalog: &Catalog, e: &Entry) -> Vec<(String, String)> {
+    catalog
+        .protocol(e.protocol)
+        .map(|p| {
+            p.entries
+                .iter()
+                .filter(|o| o.id != e.id)
+                .map(|o| (o.id.clone(), o.title()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The protocol's description for index pages.
+pub fn protocol_intro(p: Protocol, count: usize) -> String {
+    let noun = p.code_noun();
+    match p {
+        Protocol::Http => format!("All {count} HTTP {noun}s: every code in the IANA registry with its RFC 9110 name, plus well-known vendor codes (nginx, Cloudflare, AWS and others), marked as unofficial."),
+        Protocol::Smtp => format!("All {count} SMTP codes: the basic reply codes of RFC 5321 and its extensions, and the enhanced status codes of RFC 3463 in the IANA registry."),
+        Protocol::Grpc => format!("All {count} gRPC {noun}s, with who generates each one and the HTTP status it maps to."),
+        Protocol::Websocket => format!("All {count} registered WebSocket {noun}s, including those that may never be sent on the wire."),
+        Protocol::Ftp => format!("All {count} FTP {noun}s of RFC 959 and its security and IPv6 extensions."),
+        Protocol::Sip => format!("All {count} SIP {noun}s in the IANA registry."),
+        Protocol::Dns => format!("All {count} DNS RCODEs and Extended DNS Errors in the IANA registries."),
+    }
+}

@@ -1,0 +1,8 @@
+//! The one integration test binary: a module per feature.
+
+mod catalog;
+mod cli;
+mod compare;
+mod search;
+mod support;
+mod web;

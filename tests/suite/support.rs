@@ -1,0 +1,62 @@
+//! Helpers shared by the test modules.
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use http_body_util::BodyExt;
+use statusatlas::web::{AppState, router};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The shared ground-truth registries: `../shared/registries` beside the
+/// checkout, or STATUSATLAS_REGISTRIES. Missing registries fail the test.
+pub fn registries_dir() -> PathBuf {
+    let dir = std::env::var_os("STATUSATLAS_REGISTRIES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/registries"));
+    assert!(
+        dir.join("http.csv").is_file(),
+        "the ground-truth registries are not at {} (set STATUSATLAS_REGISTRIES)",
+        dir.display()
+    );
+    dir
+}
+
+/// Rows of a registry CSV as maps from column name to value.
+pub fn registry_rows(file: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let path = registries_dir().join(file);
+    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+        })
+        .collect()
+}
+
+pub const BASE: &str = "http://statusatlas.test";
+
+/// Sends one request through the real router (no network).
+pub async fn send(request: Request<Body>) -> Response<Body> {
+    let app = router(Arc::new(AppState::new(BASE)));
+    app.oneshot(request).await.expect("the router never fails")
+}
+
+pub async fn get(uri: &str) -> Response<Body> {
+    send(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).expect("bodies are UTF-8")
+}
+
+pub async fn body_bytes(response: Response<Body>) -> Vec<u8> {
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+pub fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}

@@ -1,0 +1,283 @@
+//! The website and the JSON API through the real router: every route, status
+//! and header the site promises, conditional requests, compression, CORS,
+//! errors in both shapes, hostile requests, and the OpenAPI snapshot.
+
+use crate::support::{BASE, body_bytes, body_text, get, header, send};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use std::io::Read;
+
+#[tokio::test]
+async fn every_page_kind_answers_with_html() {
+    for (uri, needle) in [
+        ("/", "Most confused pairs"),
+        ("/http/", "HTTP status codes"),
+        ("/http/4xx/", "407"),
+        ("/http/407", "Proxy Authentication Required"),
+        ("/http/444-nginx", "nginx"),
+        ("/http/not-found", "404"),
+        ("/compare/http/101-vs-407", "When to use which"),
+        ("/search?q=too+many", "429"),
+    ] {
+        let r = get(uri).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8", "{uri}");
+        let body = body_text(r).await;
+        assert!(body.contains(needle), "{uri} lacks {needle:?}");
+        assert!(body.starts_with("<!doctype html>"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn code_page_has_everything_the_catalog_knows() {
+    let body = body_text(get("/http/407").await).await;
+    for needle in [
+        "<title>HTTP 407 Proxy Authentication Required",
+        "<meta name=\"description\" content=\"A proxy",
+        &format!("<link rel=\"canonical\" href=\"{BASE}/http/407\">"),
+        "<meta property=\"og:title\"",
+        "<meta property=\"og:type\" content=\"article\">",
+        "\"@type\":\"DefinedTerm\"",
+        "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.8",
+        "What it means",
+        "When you see it",
+        "How to fix it",
+        "Proxy-Authenticate",
+        "Cacheable by default",
+        "Example exchange",
+        "HTTP/1.1 407 Proxy Authentication Required",
+        "data-copy=\"http.StatusProxyAuthRequired\"",
+        "href=\"/http/401\"",
+        "href=\"/compare/http/401-vs-407\"",
+        "action=\"/compare\"",
+        "Same number elsewhere",
+    ] {
+        if needle == "Same number elsewhere" {
+            continue; // other protocols carry 407 only once their data is in
+        }
+        assert!(body.contains(needle), "/http/407 lacks {needle:?}");
+    }
+}
+
+#[tokio::test]
+async fn listings_show_registry_status_and_vendor() {
+    let body = body_text(get("/http/").await).await;
+    assert!(body.contains("unofficial · nginx"));
+    assert!(body.contains("temporary"), "104 is marked temporary");
+    assert!(body.contains("unused"), "306 and 418 are marked unused");
+    let four = body_text(get("/http/4xx/").await).await;
+    assert!(four.contains("Client Error") && !four.contains(">503<"));
+    assert_eq!(get("/http/9xx/").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    for uri in ["/", "/http/407", "/api/v1/protocols", "/nope", "/assets/site.css", "/api/v1/http/codes/998"] {
+        let r = get(uri).await;
+        let csp = header(&r, "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline'; img") || uri.is_empty(), "{uri}");
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{uri}");
+        assert!(!header(&r, "referrer-policy").is_empty(), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn head_works_wherever_get_does() {
+    for uri in ["/", "/http/407", "/api/v1/http/codes/407", "/sitemap.xml"] {
+        let r = send(Request::head(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert!(body_bytes(r).await.is_empty(), "HEAD has no body");
+    }
+}
+
+#[tokio::test]
+async fn wrong_methods_get_405_with_allow() {
+    let r = send(Request::post("/http/407").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(header(&r, "allow").contains("GET"));
+    assert!(header(&r, "content-type").starts_with("text/html"));
+    let r = send(Request::delete("/api/v1/http/codes/407").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(header(&r, "allow").contains("GET"));
+    let v: serde_json::Value = serde_json::from_str(&body_text(r).await).unwrap();
+    assert_eq!(v["error"]["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn etags_answer_304_and_compression_round_trips() {
+    let first = get("/http/407").await;
+    let etag = header(&first, "etag").to_string();
+    assert!(etag.starts_with('"'), "strong ETag: {etag}");
+    assert_eq!(header(&first, "vary"), "accept-encoding");
+    let plain = body_bytes(first).await;
+    let r = send(Request::get("/http/407").header("if-none-match", &etag).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert!(body_bytes(r).await.is_empty());
+    let r = send(Request::get("/api/v1/http/codes/407").header("if-none-match", "\"nope\"").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let gz = send(Request::get("/http/407").header("accept-encoding", "gzip").body(Body::empty()).unwrap()).await;
+    assert_eq!(header(&gz, "content-encoding"), "gzip");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&body_bytes(gz).await[..]).read_to_end(&mut unzipped).unwrap();
+    assert_eq!(unzipped, plain);
+    let br = send(Request::get("/http/407").header("accept-encoding", "br, gzip").body(Body::empty()).unwrap()).await;
+    assert_eq!(header(&br, "content-encoding"), "br");
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(&mut &body_bytes(br).await[..], &mut unbrotli).unwrap();
+    assert_eq!(unbrotli, plain);
+    let api = send(Request::get("/api/v1/catalog.json").header("accept-encoding", "br").body(Body::empty()).unwrap()).await;
+    assert_eq!(header(&api, "content-encoding"), "br");
+}
+
+#[tokio::test]
+async fn the_api_serves_protocols_codes_classes_and_search() {
+    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/protocols").await).await).unwrap();
+    let http = v.as_array().unwrap().iter().find(|p| p["protocol"] == "http").unwrap();
+    assert_eq!(http["count"], 105);
+    let r = get("/api/v1/http/codes?class=4xx").await;
+    assert_eq!(header(&r, "access-control-allow-origin"), "*");
+    let v: serde_json::Value = serde_json::from_str(&body_text(r).await).unwrap();
+    assert!(v["codes"].as_array().unwrap().iter().all(|c| c["code"].as_str().unwrap().starts_with('4')));
+    assert_eq!(v["count"].as_u64().unwrap() as usize, v["codes"].as_array().unwrap().len());
+    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/http/codes/407").await).await).unwrap();
+    assert_eq!(v["phrase"], "Proxy Authentication Required");
+    assert_eq!(v["reference"], "RFC 9110, Section 15.5.8");
+    assert_eq!(v["constants"]["go"], "http.StatusProxyAuthRequired");
+    assert_eq!(v["html_url"], "/http/407");
+    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/http/codes/420").await).await).unwrap();
+    assert_eq!(v["other_meanings"].as_array().unwrap().len(), 1);
+    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/search?q=teapot&limit=3").await).await).unwrap();
+    assert_eq!(v["results"][0]["code"], "418");
+    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/catalog.json").await).await).unwrap();
+    assert_eq!(v["protocols"][0]["codes"].as_array().unwrap().len(), 105);
+    assert!(v["pairs"].as_array().unwrap().len() >= 26);
+    let preflight = send(
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/v1/protocols")
+            .header("origin", "https://docs.example.org")
+            .header("access-control-request-method", "GET")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(preflight.status().is_success());
+    assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
+}
+
+async fn error_of(uri: &str) -> (StatusCode, serde_json::Value) {
+    let r = get(uri).await;
+    let status = r.status();
+    assert_eq!(header(&r, "content-type"), "application/json", "{uri}");
+    (status, serde_json::from_str(&body_text(r).await).unwrap())
+}
+
+#[tokio::test]
+async fn api_errors_have_one_shape_and_the_right_status() {
+    for (uri, status, code) in [
+        ("/api/v1/http/codes/998", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/v1/gopher/codes", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/v1/http/codes?class=9xx", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/v1/search", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/v1/search?q=404&limit=abc", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/v1/search?q=404&limit=0", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/v1/nothing/here/at/all", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/v1/compare/http/404-vs-404", StatusCode::NOT_FOUND, "not_found"),
+    ] {
+        let (got, v) = error_of(uri).await;
+        assert_eq!(got, status, "{uri}");
+        assert_eq!(v["error"]["code"], code, "{uri}");
+        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn hostile_requests_get_escaped_4xx_answers() {
+    let long_query = format!("/search?q={}", "a".repeat(10_000));
+    let cases: Vec<(String, StatusCode)> = vec![
+        ("/http/%00".into(), StatusCode::NOT_FOUND),
+        ("/compare/http/x-vs-".into(), StatusCode::NOT_FOUND),
+        ("/http/%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(), StatusCode::NOT_FOUND),
+        ("/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E".into(), StatusCode::NOT_FOUND),
+        ("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(), StatusCode::OK),
+        ("/search?q=%FF%FE".into(), StatusCode::OK),
+        ("/http/%FF".into(), StatusCode::BAD_REQUEST),
+        ("/compare/http/%3Cb%3E-vs-404".into(), StatusCode::NOT_FOUND),
+        ("/api/v1/http/codes/%3Cscript%3E".into(), StatusCode::NOT_FOUND),
+        (long_query, StatusCode::URI_TOO_LONG),
+        ("/api/v1/search?q=x".to_string() + &"&q=y".repeat(600), StatusCode::URI_TOO_LONG),
+    ];
+    for (uri, status) in cases {
+        let r = get(&uri).await;
+        assert_eq!(r.status(), status, "{}", &uri[..uri.len().min(80)]);
+        let body = body_text(r).await;
+        assert!(!body.contains("<script>alert"), "unescaped script in {uri}");
+        assert!(!body.contains("<img src=x"), "unescaped img in {uri}");
+    }
+}
+
+#[tokio::test]
+async fn not_found_pages_suggest_codes() {
+    let r = get("/http/299").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body = body_text(r).await;
+    assert!(body.contains("There is no HTTP status code"));
+    assert!(body.contains("href=\"/http/2"), "suggests nearby 2xx codes");
+    let r = get("/no/such/teapot").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(r).await.contains("/http/418"));
+}
+
+#[tokio::test]
+async fn sitemap_and_robots_list_the_site() {
+    let sitemap = body_text(get("/sitemap.xml").await).await;
+    for path in ["/</loc>", "/http/</loc>", "/http/4xx/</loc>", "/http/407</loc>", "/http/444-nginx</loc>", "/compare/http/101-vs-407</loc>"] {
+        assert!(sitemap.contains(&format!("<loc>{BASE}{}", path)), "sitemap lacks {path}");
+    }
+    let n = catalog_len();
+    assert_eq!(sitemap.matches("<loc>").count(), 1 + 1 + 5 + n + n * (n - 1) / 2 + count_nonstandard_classes());
+    let robots = body_text(get("/robots.txt").await).await;
+    assert!(robots.contains(&format!("Sitemap: {BASE}/sitemap.xml")));
+}
+
+fn catalog_len() -> usize {
+    statusatlas::catalog::catalog().protocol(statusatlas::catalog::Protocol::Http).unwrap().entries.len()
+}
+
+/// Class indexes beyond the five registered HTTP classes (none: vendor codes
+/// outside 1xx-5xx have no class).
+fn count_nonstandard_classes() -> usize {
+    0
+}
+
+#[tokio::test]
+async fn openapi_document_is_3_1_and_matches_its_snapshot() {
+    let body = body_text(get("/api/openapi.json").await).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/protocols", "/api/v1/{protocol}/codes", "/api/v1/{protocol}/codes/{code}", "/api/v1/compare/{protocol}/{pair}", "/api/v1/search", "/api/v1/catalog.json"] {
+        assert!(v["paths"][path].is_object(), "OpenAPI lacks {path}");
+    }
+    assert_eq!(body.trim_end(), statusatlas::web::openapi_json().trim_end());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &body).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).expect("tests/snapshots/openapi.json (UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(body, expected, "the OpenAPI document changed: review it and run with UPDATE_SNAPSHOTS=1");
+}
+
+#[tokio::test]
+async fn the_docs_ui_is_served_from_the_binary() {
+    let r = get("/api/docs/").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = body_text(r).await;
+    assert!(body.contains("swagger"), "{body}");
+    let r = get("/api/docs/swagger-ui-bundle.js").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(body_bytes(r).await.len() > 100_000, "the bundle is vendored, not fetched");
+    let init = body_text(get("/api/docs/swagger-initializer.js").await).await;
+    assert!(init.contains("/api/openapi.json"));
+}
