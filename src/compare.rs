@@ -50,19 +50,22 @@ impl std::fmt::Display for CompareError {
     }
 }
 
-/// Orders two entries the canonical way: by protocol, then by code number.
+/// Orders two entries the canonical way: by protocol name, then by code number.
 pub fn canonical_order<'a>(a: &'a Entry, b: &'a Entry) -> (&'a Entry, &'a Entry) {
-    let key = |e: &Entry| (e.protocol, e.code.parse::<u64>().unwrap_or(u64::MAX), e.id.clone());
+    // Across protocols the order is alphabetical (grpc before http), so that
+    // the URL reads /compare/grpc/14-vs-http/503.
+    let key = |e: &Entry| (e.protocol.slug(), e.code.parse::<u64>().unwrap_or(u64::MAX), e.id.clone());
     if key(a) <= key(b) { (a, b) } else { (b, a) }
 }
 
 /// Whether two entries of different protocols map onto each other (a gRPC
 /// code and the HTTP status of its documented mapping).
-pub fn cross_protocol_mapped(a: &Entry, b: &Entry) -> bool {
+pub fn cross_protocol_mapped(catalog: &Catalog, a: &Entry, b: &Entry) -> bool {
     let mapped = |g: &Entry, h: &Entry| {
         g.protocol == Protocol::Grpc
             && h.protocol == Protocol::Http
             && g.http_mapping.is_some_and(|m| m.to_string() == h.code)
+            && crate::relations::is_primary(catalog, h)
     };
     mapped(a, b) || mapped(b, a)
 }
@@ -77,7 +80,7 @@ pub fn compare<'a>(
     if a.protocol == b.protocol && a.id == b.id {
         return Err(CompareError::SameCode);
     }
-    if a.protocol != b.protocol && !cross_protocol_mapped(a, b) {
+    if a.protocol != b.protocol && !cross_protocol_mapped(catalog, a, b) {
         return Err(CompareError::NoMapping);
     }
     let title = if a.protocol == b.protocol {

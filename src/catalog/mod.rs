@@ -14,6 +14,7 @@ pub use load::{CatalogError, load_embedded, load_from_sources};
 pub use model::{Entry, Example, Fix, Pair, Retry, Status, article_for};
 pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
 pub use reference::SpecRef;
+pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -30,7 +31,12 @@ pub struct Catalog {
 pub struct ProtocolCodes {
     pub protocol: Protocol,
     pub entries: Vec<Entry>,
+    /// Entries derived from the data rather than written in it: SMTP enhanced
+    /// codes read in each class (5.7.1 from X.7.1). Not listed, not compared
+    /// pairwise; reachable by id.
+    pub variants: Vec<Entry>,
     by_id: HashMap<String, usize>,
+    variant_by_id: HashMap<String, usize>,
 }
 
 impl ProtocolCodes {
@@ -40,15 +46,34 @@ impl ProtocolCodes {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
+        let classes: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.kind.as_deref() == Some("enhanced-class"))
+            .collect();
+        let variants: Vec<Entry> = entries
+            .iter()
+            .filter(|e| e.kind.as_deref() == Some("enhanced"))
+            .flat_map(|e| classes.iter().map(move |c| e.in_enhanced_class(c)))
+            .collect();
+        let variant_by_id = variants
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         ProtocolCodes {
             protocol,
             entries,
+            variants,
             by_id,
+            variant_by_id,
         }
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.by_id.get(id).map(|&i| &self.entries[i])
+        self.by_id
+            .get(id)
+            .map(|&i| &self.entries[i])
+            .or_else(|| self.variant_by_id.get(id).map(|&i| &self.variants[i]))
     }
 }
 
@@ -86,16 +111,7 @@ impl Catalog {
         if wanted.is_empty() || wanted.len() > 64 {
             return Vec::new();
         }
-        if let Some(e) = codes.get(wanted) {
-            return vec![e];
-        }
-        // SMTP enhanced codes are registered as X.subject.detail; "5.7.1" is
-        // class 5 of X.7.1.
-        if protocol == Protocol::Smtp
-            && let Some(rest) = wanted.strip_prefix(['2', '4', '5'])
-            && rest.starts_with('.')
-            && let Some(e) = codes.get(&format!("X{rest}"))
-        {
+        if let Some(e) = codes.get(wanted).or_else(|| codes.get(&wanted.to_ascii_uppercase())) {
             return vec![e];
         }
         let folded = fold_name(wanted);
@@ -109,6 +125,10 @@ impl Catalog {
             })
             .collect();
         found.sort_by_key(|e| e.status == Status::Unofficial);
+        // DNS "3" is the RCODE, not Extended DNS Error 3: one kind per answer.
+        if let Some(kind) = found.first().map(|e| e.kind.clone()) {
+            found.retain(|e| e.kind == kind);
+        }
         found
     }
 
@@ -147,13 +167,19 @@ impl Catalog {
         })
     }
 
-    /// Entries of other protocols that carry the same code number.
+    /// Entries of other protocols that carry the same three-digit number
+    /// (HTTP 404 and SIP 404; SMTP 250 and FTP 250).
     pub fn same_number_elsewhere<'a>(&'a self, entry: &'a Entry) -> Vec<&'a Entry> {
+        let three_digits = |e: &Entry| e.code.len() == 3 && e.code.bytes().all(|b| b.is_ascii_digit());
+        if !three_digits(entry) {
+            return Vec::new();
+        }
         self.entries()
             .filter(|e| {
                 e.protocol != entry.protocol
                     && e.code == entry.code
                     && e.status != Status::Unofficial
+                    && three_digits(e)
             })
             .collect()
     }

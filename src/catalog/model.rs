@@ -187,6 +187,12 @@ pub struct Entry {
     pub long_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_codes: Option<String>,
+    /// For an SMTP enhanced code read in one class (5.7.1): the registered
+    /// entry it comes from (X.7.1) and what the class adds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_note: Option<String>,
 }
 
 impl Entry {
@@ -221,7 +227,24 @@ impl Entry {
             sendable: raw.sendable,
             long_name: raw.long_name,
             basic_codes: raw.basic_codes,
+            base_id: None,
+            class_note: None,
         }
+    }
+
+    /// This SMTP enhanced code (X.7.1) read in the class of `class_entry`
+    /// (5.X.X): 5.7.1, with the class's retry advice and meaning.
+    pub(crate) fn in_enhanced_class(&self, class_entry: &Entry) -> Entry {
+        let digit = &class_entry.code[..1];
+        let code = self.code.replacen('X', digit, 1);
+        let mut variant = self.clone();
+        variant.id = code.clone();
+        variant.code = code;
+        variant.class = Some(Class::new(class_entry.code.clone(), &class_entry.phrase));
+        variant.retry = class_entry.retry;
+        variant.base_id = Some(self.id.clone());
+        variant.class_note = Some(class_entry.summary.clone());
+        variant
     }
 
     /// (ecosystem label, constant) in the display order of `ECOSYSTEMS`.

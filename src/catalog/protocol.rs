@@ -135,12 +135,12 @@ pub struct Class {
     /// `4xx`, `5yz` ...
     pub key: String,
     /// `Client Error` ...
-    pub name: &'static str,
+    pub name: String,
 }
 
 impl Class {
-    fn new(key: String, name: &'static str) -> Class {
-        Class { key, name }
+    pub fn new(key: String, name: &str) -> Class {
+        Class { key, name: name.to_string() }
     }
 
     /// "4xx Client Error"

@@ -11,6 +11,26 @@ const HTTP_UNOFFICIAL: (&str, &str) = (
     "http-unofficial.csv",
     include_str!("../../data/registries/http-unofficial.csv"),
 );
+const SMTP: (&str, &str) = ("smtp.csv", include_str!("../../data/registries/smtp.csv"));
+const SMTP_CLASSES: (&str, &str) = (
+    "smtp-enhanced-classes.csv",
+    include_str!("../../data/registries/smtp-enhanced-classes.csv"),
+);
+const SMTP_ENHANCED: (&str, &str) = (
+    "smtp-enhanced.csv",
+    include_str!("../../data/registries/smtp-enhanced.csv"),
+);
+const GRPC: (&str, &str) = ("grpc.csv", include_str!("../../data/registries/grpc.csv"));
+/// HTTP status to gRPC code, as gRPC clients map a non-gRPC HTTP answer.
+pub const GRPC_HTTP_MAPPING: &str = include_str!("../../data/registries/grpc-http-mapping.csv");
+const WEBSOCKET: (&str, &str) = ("websocket.csv", include_str!("../../data/registries/websocket.csv"));
+const FTP: (&str, &str) = ("ftp.csv", include_str!("../../data/registries/ftp.csv"));
+const SIP: (&str, &str) = ("sip.csv", include_str!("../../data/registries/sip.csv"));
+const DNS_RCODE: (&str, &str) = ("dns-rcode.csv", include_str!("../../data/registries/dns-rcode.csv"));
+const DNS_EDE: (&str, &str) = ("dns-ede.csv", include_str!("../../data/registries/dns-ede.csv"));
+
+/// Statuses an entry of a registry without a status column may have.
+const REGISTERED: &[Status] = &[Status::Standard, Status::Deprecated, Status::Unused];
 
 /// One row of a registry, reduced to what an entry must repeat.
 #[derive(Debug)]
@@ -24,6 +44,8 @@ pub struct RegistryRow {
     pub vendor: Option<String>,
     /// The statuses an entry for this row may have.
     pub statuses: &'static [Status],
+    /// Further columns the entry repeats: (field, value as the registry writes it).
+    pub extra: Vec<(&'static str, String)>,
 }
 
 impl RegistryRow {
@@ -42,6 +64,18 @@ impl RegistryRow {
             && &entry.reference != r
         {
             out.push(format!("reference is {:?}, registry says {r:?}", entry.reference));
+        }
+        for (field, expected) in &self.extra {
+            let actual = match *field {
+                "basic_codes" => entry.basic_codes.clone(),
+                "http_mapping" => entry.http_mapping.map(|m| m.to_string()),
+                "sendable" => entry.sendable.map(|s| if s { "yes".into() } else { "no".into() }),
+                "long_name" => entry.long_name.clone(),
+                _ => None,
+            };
+            if actual.as_deref() != Some(expected.as_str()) {
+                out.push(format!("{field} is {actual:?}, registry says {expected:?}"));
+            }
         }
         if !self.statuses.contains(&entry.status) {
             out.push(format!(
@@ -72,6 +106,7 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
                     kind: None,
                     reference: Some(r[2].to_string()),
                     vendor: None,
+                    extra: Vec::new(),
                     statuses: if &r[3] == "temporary" {
                         &[Status::Temporary]
                     } else if &r[1] == "(Unused)" {
@@ -89,9 +124,60 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
                 reference: None,
                 vendor: Some(r[2].to_string()),
                 statuses: &[Status::Unofficial],
+                extra: Vec::new(),
             }));
             rows
         }
-        _ => Vec::new(),
+        Protocol::Smtp => {
+            let mut rows = simple(SMTP, Some("basic"), 0, 1, Some(2), &[]);
+            rows.extend(simple(SMTP_CLASSES, Some("enhanced-class"), 0, 1, Some(2), &[]));
+            rows.extend(simple(SMTP_ENHANCED, Some("enhanced"), 0, 1, Some(3), &[("basic_codes", 2)]));
+            rows
+        }
+        Protocol::Grpc => simple(GRPC, None, 0, 1, Some(3), &[("http_mapping", 2)]),
+        Protocol::Websocket => simple(WEBSOCKET, None, 0, 1, Some(2), &[("sendable", 3)]),
+        Protocol::Ftp => simple(FTP, None, 0, 1, Some(2), &[]),
+        Protocol::Sip => simple(SIP, None, 0, 1, Some(2), &[]),
+        Protocol::Dns => {
+            let mut rows = simple(DNS_RCODE, Some("rcode"), 0, 1, Some(3), &[("long_name", 2)]);
+            rows.extend(simple(DNS_EDE, Some("ede"), 0, 1, Some(2), &[]));
+            rows
+        }
     }
+}
+
+/// Rows of a registry with a code column, a name column, an optional
+/// reference column and further columns the entries repeat.
+fn simple(
+    file: (&'static str, &'static str),
+    kind: Option<&'static str>,
+    code: usize,
+    phrase: usize,
+    reference: Option<usize>,
+    extra: &[(&'static str, usize)],
+) -> Vec<RegistryRow> {
+    records(file)
+        .iter()
+        .map(|r| RegistryRow {
+            file: file.0,
+            code: r[code].to_string(),
+            phrase: r[phrase].to_string(),
+            kind,
+            reference: reference.map(|i| r[i].to_string()),
+            vendor: None,
+            statuses: REGISTERED,
+            extra: extra.iter().map(|(f, i)| (*f, r[*i].to_string())).collect(),
+        })
+        .collect()
+}
+
+/// (HTTP status, gRPC code name) rows of the gRPC HTTP mapping.
+pub fn grpc_http_mapping() -> &'static [(u16, String)] {
+    static ROWS: std::sync::OnceLock<Vec<(u16, String)>> = std::sync::OnceLock::new();
+    ROWS.get_or_init(|| {
+        records(("grpc-http-mapping.csv", GRPC_HTTP_MAPPING))
+            .iter()
+            .filter_map(|r| Some((r[0].parse().ok()?, r[1].to_string())))
+            .collect()
+    })
 }

@@ -62,7 +62,7 @@ pub enum Sub {
     },
     /// Compare two codes: statusatlas compare [PROTOCOL] A B
     Compare {
-        #[arg(value_name = "CODE", required = true, num_args = 2..=3, value_parser = clap::value_parser!(OsString))]
+        #[arg(value_name = "CODE", required = true, num_args = 2..=4, value_parser = clap::value_parser!(OsString))]
         words: Vec<OsString>,
     },
     /// Ranked search by code, prefix, class, phrase, alias or fuzzy words.
@@ -178,9 +178,17 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 Ok(w) => w,
                 Err(f) => return Ok(Err(f)),
             };
+            // compare grpc 14 http 503: codes of two protocols.
+            if let [pa, a, pb, b] = words.as_slice()
+                && let (Some(pa), Some(pb)) = (Protocol::from_slug(pa), Protocol::from_slug(pb))
+            {
+                return compare_entries(Some(pa), a, Some(pb), b, json, out);
+            }
             match split_protocol_word(&words) {
                 Ok((p, rest)) if rest.len() == 2 => compare_command(p, &rest[0], &rest[1], json, out),
-                Ok(_) => Ok(Err(Failure::usage("compare takes two codes, optionally after a protocol"))),
+                Ok(_) => Ok(Err(Failure::usage(
+                    "compare takes two codes, optionally after a protocol (compare http 101 407), or two protocol-code pairs (compare grpc 14 http 503)",
+                ))),
                 Err(f) => Ok(Err(f)),
             }
         }
@@ -323,15 +331,28 @@ fn lookup_command(protocol: Option<Protocol>, input: &str, json: bool, out: &mut
 }
 
 fn compare_command(protocol: Option<Protocol>, a: &str, b: &str, json: bool, out: &mut impl Write) -> Outcome {
+    compare_entries(protocol, a, None, b, json, out)
+}
+
+/// Compares `a` (in `pa`) with `b` (in `pb`, or else in a's protocol).
+fn compare_entries(
+    pa: Option<Protocol>,
+    a: &str,
+    pb: Option<Protocol>,
+    b: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
     let catalog = catalog();
-    let first = catalog.lookup(protocol, a);
+    let first = catalog.lookup(pa, a);
     let Some(&ea) = first.entries.first() else {
-        return Ok(Err(not_found(catalog, protocol, a)));
+        return Ok(Err(not_found(catalog, pa, a)));
     };
     // The second code is read in the first one's protocol unless named otherwise.
-    let second = catalog.lookup(protocol.or(Some(ea.protocol)), b);
+    let pb = pb.or(Some(ea.protocol));
+    let second = catalog.lookup(pb, b);
     let Some(&eb) = second.entries.first() else {
-        return Ok(Err(not_found(catalog, protocol.or(Some(ea.protocol)), b)));
+        return Ok(Err(not_found(catalog, pb, b)));
     };
     let (ea, eb) = compare::canonical_order(ea, eb);
     let comparison = match compare::compare(catalog, ea, eb) {

@@ -64,6 +64,10 @@ pub fn card(out: &mut impl Write, catalog: &Catalog, e: &Entry) -> io::Result<()
     }
     writeln!(out)?;
     para(out, "", &e.summary)?;
+    if let Some(note) = &e.class_note {
+        heading(out, "What the class digit adds")?;
+        para(out, "  ", note)?;
+    }
     heading(out, "What it means")?;
     para(out, "  ", &e.description)?;
     heading(out, "When you see it")?;
@@ -88,6 +92,12 @@ pub fn card(out: &mut impl Write, catalog: &Catalog, e: &Entry) -> io::Result<()
         heading(out, "Related")?;
         for n in names {
             writeln!(out, "  {n}")?;
+        }
+    }
+    for r in crate::relations::relations_of(catalog, e) {
+        heading(out, &r.title)?;
+        for o in r.entries {
+            writeln!(out, "  {} {}", o.protocol.name(), o.title())?;
         }
     }
     if !e.constants.is_empty() {

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::cache::{PAGE_CACHE, Rendered};
 use super::error::{ApiError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_pair, serde_urlencoded_pairs};
+use super::pages::{PairLookup, lookup_cross, lookup_pair, serde_urlencoded_pairs};
 use super::views::{compare_href, entry_href};
 use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, catalog};
 use crate::compare::{self, Comparison};
@@ -24,7 +24,7 @@ use utoipa::{OpenApi, ToSchema};
         description = "Protocol status codes (HTTP, SMTP, gRPC, WebSocket, FTP, SIP, DNS): meanings, fixes, specs and comparisons. Errors have the shape {\"error\": {\"code\": ..., \"message\": ...}}.",
         version = "1"
     ),
-    paths(protocols, codes, code, compare_codes, search_codes, full_catalog),
+    paths(protocols, codes, code, compare_codes, compare_cross, search_codes, full_catalog),
     components(schemas(ErrorBody, ErrorDetail))
 )]
 pub struct ApiDoc;
@@ -185,6 +185,9 @@ pub struct CodeDocument<'a> {
     pub other_meanings: Vec<EntryRef<'a>>,
     /// The same number in other protocols.
     pub same_number_elsewhere: Vec<EntryRef<'a>>,
+    /// Links across protocols and kinds (gRPC and HTTP mappings, SMTP basic
+    /// and enhanced codes).
+    pub relations: Vec<crate::relations::Relation<'a>>,
     /// The human page for this code.
     pub html_url: String,
 }
@@ -213,6 +216,7 @@ pub async fn code(
             entry,
             other_meanings: found.iter().skip(1).map(|e| EntryRef::from(*e)).collect(),
             same_number_elsewhere: catalog.same_number_elsewhere(entry).into_iter().map(EntryRef::from).collect(),
+            relations: crate::relations::relations_of(catalog, entry),
             html_url: entry_href(entry),
         })
     })
@@ -231,12 +235,31 @@ pub async fn compare_codes(
     SafePath((protocol, pair)): SafePath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (a, b) = match lookup_pair(&protocol, &pair, "/api/v1/compare")? {
+    comparison_document(&state, lookup_pair(&protocol, &pair, "/api/v1/compare")?, &headers)
+}
+
+/// Two codes of different protocols that map onto each other.
+#[utoipa::path(
+    get,
+    path = "/api/v1/compare/{protocol}/{pair}/{code}",
+    params(("protocol" = String, Path), ("pair" = String, Path, description = "A code and the second protocol, as 14-vs-http"), ("code" = String, Path)),
+    responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
+)]
+pub async fn compare_cross(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    comparison_document(&state, lookup_cross(&protocol, &pair, &code, "/api/v1/compare")?, &headers)
+}
+
+fn comparison_document(state: &AppState, found: PairLookup<'static>, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let (a, b) = match found {
         PairLookup::Found(a, b) => (a, b),
         PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
     };
     let key = format!("/api/v1{}", compare_href(a, b));
-    cached_json(&state, &key, &headers, || {
+    cached_json(state, &key, headers, || {
         let c = compare::compare(catalog(), a, b).map_err(|e| WebError::not_found(e.to_string()))?;
         json_rendered(&c)
     })

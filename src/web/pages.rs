@@ -178,28 +178,23 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
         }
     }
     keys.sort();
-    let mut groups: Vec<Group> = Vec::new();
-    for (key, label) in &keys {
-        if class.is_some_and(|c| c != key) {
+    // Groups in order of their sort key: classes, then kinds and subjects.
+    let mut grouped: Vec<(String, String, Vec<Row>)> = Vec::new();
+    for e in &codes.entries {
+        if class.is_some_and(|c| e.class.as_ref().is_none_or(|k| k.key != c)) {
             continue;
         }
-        let rows = codes
-            .entries
-            .iter()
-            .filter(|e| e.class.as_ref().is_some_and(|c| &c.key == key))
-            .map(row)
-            .collect();
-        groups.push(Group { title: label.clone(), intro: String::new(), rows });
+        let (key, title) = views::group_of(e);
+        match grouped.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, rows)) => rows.push(row(e)),
+            None => grouped.push((key, title, vec![row(e)])),
+        }
     }
-    let unclassed: Vec<Row> = codes.entries.iter().filter(|e| e.class.is_none()).map(row).collect();
-    if class.is_none() && !unclassed.is_empty() {
-        let title = if keys.is_empty() {
-            format!("{} {}s", p.name(), p.code_noun())
-        } else {
-            "Outside the registered classes".to_string()
-        };
-        groups.push(Group { title, intro: String::new(), rows: unclassed });
-    }
+    grouped.sort_by(|a, b| a.0.cmp(&b.0));
+    let groups: Vec<Group> = grouped
+        .into_iter()
+        .map(|(_, title, rows)| Group { title, intro: String::new(), rows })
+        .collect();
     let count: usize = groups.iter().map(|g| g.rows.len()).sum();
     let (path, heading, intro, mut crumbs) = match class {
         None => (
@@ -256,6 +251,22 @@ pub async fn code_page(
         let page = code_view(&state.base_url, catalog, entry, &found);
         html(&page)
     })
+}
+
+/// `/dns/ede/18`: Extended DNS Errors have a number space of their own.
+pub async fn ede_page(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, code)): SafePath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let p = protocol_of(&protocol)?;
+    let catalog = catalog();
+    let entry = (p == Protocol::Dns)
+        .then(|| catalog.get(p, &format!("ede-{code}")))
+        .flatten()
+        .ok_or_else(|| WebError::not_found(format!("There is no Extended DNS Error “{}”.", shorten(&code))))?;
+    let key = entry_href(entry);
+    cached(&state, &key, &headers, || html(&code_view(&state.base_url, catalog, entry, &[entry])))
 }
 
 fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> CodePage {
@@ -317,6 +328,26 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
             .map(|m| entry_link(m))
             .collect(),
         picker: picker(catalog, e),
+        relations: crate::relations::relations_of(catalog, e)
+            .into_iter()
+            .map(|r| {
+                let links = r
+                    .entries
+                    .iter()
+                    .map(|o| {
+                        let mut l = entry_link(o);
+                        l.label = format!("{} {}", o.protocol.name(), o.title());
+                        if r.comparable {
+                            l.text = compare_href(e, o);
+                        } else {
+                            l.text.clear();
+                        }
+                        l
+                    })
+                    .collect();
+                (r.title, links)
+            })
+            .collect(),
     }
 }
 
@@ -333,36 +364,62 @@ pub enum PairLookup<'a> {
     Redirect(String),
 }
 
+/// `/compare/http/101-vs-407`: two codes of one protocol.
 pub fn lookup_pair(protocol: &str, pair: &str, prefix: &str) -> Result<PairLookup<'static>, WebError> {
-    let p = protocol_of(protocol)?;
+    let (a, b) = split_pair(pair).ok_or_else(|| not_a_comparison(pair))?;
+    resolve_two(protocol, a, protocol, b, &format!("{prefix}/{protocol}/{pair}"), prefix)
+}
+
+/// `/compare/grpc/14-vs-http/503`: two codes of different protocols.
+pub fn lookup_cross(protocol: &str, pair: &str, code: &str, prefix: &str) -> Result<PairLookup<'static>, WebError> {
+    let (a, other) = split_pair(pair).ok_or_else(|| not_a_comparison(pair))?;
+    resolve_two(protocol, a, other, code, &format!("{prefix}/{protocol}/{pair}/{code}"), prefix)
+}
+
+fn not_a_comparison(pair: &str) -> WebError {
+    WebError::not_found(format!(
+        "“{}” is not a comparison: write two codes as 101-vs-407.",
+        shorten(pair)
+    ))
+}
+
+fn resolve_two(
+    pa: &str,
+    a: &str,
+    pb: &str,
+    b: &str,
+    requested: &str,
+    prefix: &str,
+) -> Result<PairLookup<'static>, WebError> {
+    let (pa, pb) = (protocol_of(pa)?, protocol_of(pb)?);
     let catalog = catalog();
-    let (a, b) = split_pair(pair).ok_or_else(|| {
-        WebError::not_found(format!(
-            "“{}” is not a comparison: write two codes as 101-vs-407.",
-            shorten(pair)
-        ))
-    })?;
-    let ea = *catalog.resolve(p, a).first().ok_or_else(|| WebError::unknown_code(Some(p), a))?;
-    let eb = *catalog.resolve(p, b).first().ok_or_else(|| WebError::unknown_code(Some(p), b))?;
-    if ea.id == eb.id {
-        let mut e = WebError::not_found(format!(
-            "{} compared with itself is the same code; pick a second, different code.",
-            ea.label()
-        ));
+    let ea = *catalog.resolve(pa, a).first().ok_or_else(|| WebError::unknown_code(Some(pa), a))?;
+    let eb = *catalog.resolve(pb, b).first().ok_or_else(|| WebError::unknown_code(Some(pb), b))?;
+    let with_prefix = |href: String| format!("{prefix}{}", &href["/compare".len()..]);
+    if let Err(why) = compare::compare(catalog, ea, eb) {
+        let mut e = WebError::not_found(match why {
+            compare::CompareError::SameCode => format!(
+                "{} compared with itself is the same code; pick a second, different code.",
+                ea.label()
+            ),
+            compare::CompareError::NoMapping => format!(
+                "{} and {} are not mapped onto each other, so there is no comparison of the two.",
+                ea.label(),
+                eb.label()
+            ),
+        });
         e.suggestions = ea
             .related
             .iter()
-            .filter_map(|id| catalog.get(p, id))
-            .map(|r| {
-                (format!("{prefix}{}", &compare_href(ea, r)["/compare".len()..]), format!("{} vs {}", ea.code, r.code), r.phrase.clone())
-            })
+            .filter_map(|id| catalog.get(pa, id))
+            .map(|r| (with_prefix(compare_href(ea, r)), format!("{} vs {}", ea.code, r.code), r.phrase.clone()))
             .collect();
         return Err(e);
     }
     let (first, second) = compare::canonical_order(ea, eb);
-    let canonical = format!("{}-vs-{}", first.id, second.id);
-    if canonical != pair {
-        return Ok(PairLookup::Redirect(format!("{prefix}/{}/{canonical}", p.slug())));
+    let canonical = with_prefix(compare_href(first, second));
+    if canonical != requested {
+        return Ok(PairLookup::Redirect(canonical));
     }
     Ok(PairLookup::Found(first, second))
 }
@@ -372,12 +429,24 @@ pub async fn compare_page(
     SafePath((protocol, pair)): SafePath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (a, b) = match lookup_pair(&protocol, &pair, "/compare")? {
+    comparison_response(&state, lookup_pair(&protocol, &pair, "/compare")?, &headers)
+}
+
+pub async fn compare_cross_page(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    comparison_response(&state, lookup_cross(&protocol, &pair, &code, "/compare")?, &headers)
+}
+
+fn comparison_response(state: &AppState, found: PairLookup<'static>, headers: &HeaderMap) -> Result<Response, PageError> {
+    let (a, b) = match found {
         PairLookup::Found(a, b) => (a, b),
         PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
     };
     let key = compare_href(a, b);
-    cached(&state, &key, &headers, || {
+    cached(state, &key, headers, || {
         let catalog = catalog();
         let c = compare::compare(catalog, a, b).map_err(|e| WebError::not_found(e.to_string()))?;
         let path = compare_href(a, b);

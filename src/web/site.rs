@@ -4,7 +4,7 @@ use super::AppState;
 use super::cache::{ASSET_CACHE, PAGE_CACHE, Rendered};
 use super::error::{PageError, SafePath, WebError};
 use super::views::{compare_href, entry_href};
-use crate::catalog::catalog;
+use crate::catalog::{Protocol, catalog};
 use axum::extract::{State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -57,12 +57,22 @@ pub fn page_paths() -> Vec<String> {
         classes.sort();
         classes.dedup();
         paths.extend(classes.iter().map(|c| format!("/{}/{c}/", p.protocol.slug())));
-        paths.extend(p.entries.iter().map(entry_href));
+        paths.extend(p.entries.iter().chain(&p.variants).map(entry_href));
     }
     for p in catalog.protocols() {
         for (i, a) in p.entries.iter().enumerate() {
             for b in &p.entries[i + 1..] {
                 paths.push(compare_href(a, b));
+            }
+        }
+    }
+    // Cross-protocol comparisons exist where a mapping links the two codes.
+    if let (Some(grpc), Some(http)) = (catalog.protocol(Protocol::Grpc), catalog.protocol(Protocol::Http)) {
+        for g in &grpc.entries {
+            for h in &http.entries {
+                if crate::compare::cross_protocol_mapped(catalog, g, h) {
+                    paths.push(compare_href(g, h));
+                }
             }
         }
     }

@@ -47,12 +47,61 @@ pub struct Link {
 }
 
 pub fn entry_href(e: &Entry) -> String {
-    format!("/{}/{}", e.protocol.slug(), e.id)
+    match (e.protocol, e.kind.as_deref()) {
+        (Protocol::Dns, Some("ede")) => format!("/dns/ede/{}", e.code),
+        _ => format!("/{}/{}", e.protocol.slug(), e.id),
+    }
+}
+
+/// Where a code's class is explained: the class index, or for SMTP enhanced
+/// codes read in a class, the class's own entry (5.X.X).
+pub fn class_href(e: &Entry) -> Option<String> {
+    let class = e.class.as_ref()?;
+    Some(match e.kind.as_deref() {
+        Some("enhanced") => format!("/{}/{}", e.protocol.slug(), class.key),
+        _ => format!("/{}/{}/", e.protocol.slug(), class.key),
+    })
+}
+
+/// (sort key, title) of the group an entry is listed under on index pages.
+pub fn group_of(e: &Entry) -> (String, String) {
+    if let Some(c) = &e.class {
+        return (c.key.clone(), c.label());
+    }
+    match (e.protocol, e.kind.as_deref()) {
+        (Protocol::Smtp, Some("enhanced-class")) => ("c".into(), "Enhanced status classes (RFC 3463)".into()),
+        (Protocol::Smtp, Some("enhanced")) => {
+            let subject = e.code.split('.').nth(1).unwrap_or("0").to_string();
+            let name = match subject.as_str() {
+                "0" => "Other or undefined status",
+                "1" => "Addressing status",
+                "2" => "Mailbox status",
+                "3" => "Mail system status",
+                "4" => "Network and routing status",
+                "5" => "Mail delivery protocol status",
+                "6" => "Message content or media status",
+                _ => "Security or policy status",
+            };
+            (format!("e{subject}"), format!("Enhanced codes X.{subject}: {name}"))
+        }
+        (Protocol::Dns, Some("ede")) => ("2".into(), "Extended DNS Errors (RFC 8914)".into()),
+        (Protocol::Dns, _) => ("1".into(), "RCODEs".into()),
+        (Protocol::Websocket, _) if e.code.as_str() < "3000" => {
+            ("1".into(), "1000-2999: defined by RFC 6455 and the IANA registry".into())
+        }
+        (Protocol::Websocket, _) => ("3".into(), "3000-3999: registered for libraries, frameworks and applications".into()),
+        (Protocol::Http, _) => ("z".into(), "Outside the registered classes".into()),
+        (p, _) => ("0".into(), format!("{} {}s", p.name(), p.code_noun())),
+    }
 }
 
 pub fn compare_href(a: &Entry, b: &Entry) -> String {
     let (a, b) = compare::canonical_order(a, b);
-    format!("/compare/{}/{}-vs-{}", a.protocol.slug(), a.id, b.id)
+    if a.protocol == b.protocol {
+        format!("/compare/{}/{}-vs-{}", a.protocol.slug(), a.id, b.id)
+    } else {
+        format!("/compare/{}/{}-vs-{}/{}", a.protocol.slug(), a.id, b.protocol.slug(), b.id)
+    }
 }
 
 pub fn entry_link(e: &Entry) -> Link {
@@ -119,6 +168,8 @@ pub struct CardView {
     pub fixes: Vec<(&'static str, String)>,
     pub facts: Vec<(&'static str, String)>,
     pub tone: String,
+    /// What the class adds, for SMTP enhanced codes read in one class.
+    pub class_note: Option<String>,
 }
 
 pub fn card(e: &Entry) -> CardView {
@@ -126,10 +177,8 @@ pub fn card(e: &Entry) -> CardView {
         anchor: e.id.replace('.', "-"),
         protocol: e.protocol.slug(),
         protocol_name: e.protocol.name(),
-        class: e
-            .class
-            .as_ref()
-            .map(|c| (c.label(), format!("/{}/{}/", e.protocol.slug(), c.key))),
+        class: e.class.as_ref().zip(class_href(e)).map(|(c, href)| (c.label(), href)),
+        class_note: e.class_note.clone(),
         code: e.code.clone(),
         phrase: e.phrase.clone(),
         status: e.status.as_str(),
@@ -203,8 +252,8 @@ pub type Crumbs = Vec<(String, String)>;
 pub fn crumbs_for(e: &Entry) -> Crumbs {
     let mut c = vec![("Home".to_string(), "/".to_string())];
     c.push((e.protocol.name().to_string(), format!("/{}/", e.protocol.slug())));
-    if let Some(class) = &e.class {
-        c.push((class.key.clone(), format!("/{}/{}/", e.protocol.slug(), class.key)));
+    if let (Some(class), Some(href)) = (&e.class, class_href(e)) {
+        c.push((class.key.clone(), href));
     }
     c.push((e.code.clone(), String::new()));
     c
@@ -224,6 +273,9 @@ pub struct CodePage {
     pub elsewhere: Vec<Link>,
     pub meanings: Vec<Link>,
     pub picker: Vec<(String, String)>,
+    /// Links across protocols and kinds; a link's `text` holds the href of
+    /// the comparison when the two codes can be compared.
+    pub relations: Vec<(String, Vec<Link>)>,
 }
 
 #[derive(Template)]

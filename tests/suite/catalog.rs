@@ -98,56 +98,49 @@ fn every_http_code_has_complete_prose_and_facts() {
     assert_eq!(cacheable, ["200", "203", "204", "206", "300", "301", "308", "404", "405", "410", "414", "451", "501"]);
 }
 
-fn load_one(toml: &str) -> Result<(), String> {
-    load_from_sources(&[(Protocol::Sip, "test.toml", toml)], ("pairs.toml", "pair = []"))
+const WEBSOCKET: &str = include_str!("../../data/websocket.toml");
+
+fn load_websocket(toml: &str) -> Result<(), String> {
+    load_from_sources(&[(Protocol::Websocket, "websocket.toml", toml)], ("pairs.toml", "pair = []"))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
 
-const GOOD: &str = r#"
-[[code]]
-code = "486"
-phrase = "Busy Here"
-reference = "RFC 3261, Section 21.4.24"
-status = "standard"
-summary = "The callee is busy."
-description = "The called party is busy."
-when_you_see_it = "Calling a busy line."
-retry = "after-delay"
-related = ["600"]
-[code.fix]
-client = "Call again later."
-
-[[code]]
-code = "600"
-phrase = "Busy Everywhere"
-reference = "RFC 3261, Section 21.6.1"
-status = "standard"
-summary = "Busy at every location."
-description = "Every location of the callee is busy."
-when_you_see_it = "Calling someone who is busy everywhere."
-retry = "after-delay"
-[code.fix]
-client = "Call again later."
-"#;
+/// The WebSocket data with the first line starting with `prefix` replaced.
+fn with_first_line(prefix: &str, replacement: &str) -> String {
+    let mut done = false;
+    WEBSOCKET
+        .lines()
+        .map(|line| {
+            if !done && line.starts_with(prefix) {
+                done = true;
+                replacement.to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 #[test]
 fn validation_accepts_good_data_and_names_each_defect() {
-    // SIP is used because its registry rows are not checked here: the
-    // defects below are about the rules, not the registry.
-    load_one(GOOD).expect("good data loads");
+    load_websocket(WEBSOCKET).expect("the real data loads");
     let cases = [
-        (GOOD.replace("The callee is busy.", "The callee is is busy."), "repeats the word"),
-        (GOOD.replace("related = [\"600\"]", "related = [\"999\"]"), "does not exist"),
-        (GOOD.replace("code = \"600\"", "code = \"486\""), "used twice"),
-        (GOOD.replace("Calling a busy line.", ""), "is empty"),
-        (GOOD.replace("Call again later.\"\n\n", "Call again later .\"\n\n"), "dangling"),
-        (GOOD.replace("The called party is busy.", "It is a error."), "before \"error\""),
-        (GOOD.replace("retry = \"after-delay\"\nrelated", "retry = \"whenever\"\nrelated"), "unknown variant"),
-        (GOOD.replace("status = \"standard\"\nsummary = \"The callee", "status = \"unofficial\"\nsummary = \"The callee"), "vendor is required"),
+        (with_first_line("summary = ", "summary = \"The the close is normal.\""), "repeats the word"),
+        (with_first_line("related = ", "related = [\"9999\"]"), "does not exist"),
+        (with_first_line("when_you_see_it = ", "when_you_see_it = \"\""), "is empty"),
+        (with_first_line("description = ", "description = \"It ended .\""), "dangling"),
+        (with_first_line("description = ", "description = \"It is a error.\""), "before \"error\""),
+        (with_first_line("retry = ", "retry = \"whenever\""), "unknown variant"),
+        (with_first_line("status = ", "status = \"unofficial\""), "vendor is required"),
+        (with_first_line("phrase = ", "phrase = \"Normal closure\""), "no entry for websocket.csv row 1000"),
+        (with_first_line("sendable = ", "sendable = false"), "sendable is Some(\"no\")"),
+        (WEBSOCKET.replacen("id = \"1001\"", "id = \"1000\"", 1), "used twice"),
     ];
     for (toml, expected) in cases {
-        let err = load_one(&toml).expect_err(expected);
+        assert_ne!(toml, WEBSOCKET, "the case {expected:?} changes the data");
+        let err = load_websocket(&toml).expect_err(expected);
         assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
     }
 }

@@ -133,32 +133,11 @@ async fn reverse_order_redirects_and_bad_pairs_get_helpful_404s() {
     assert_eq!(header(&r, "location"), "/compare/http/101-vs-407");
 }
 
-/// Compares a body with tests/snapshots/NAME; UPDATE_SNAPSHOTS=1 rewrites it.
-fn snapshot(name: &str, body: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, body).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run the tests with UPDATE_SNAPSHOTS=1 once", path.display()));
-    if expected != body {
-        let line = expected.lines().zip(body.lines()).position(|(a, b)| a != b).unwrap_or(0);
-        panic!(
-            "{name} changed at line {}:\n  was: {}\n  now: {}\n(UPDATE_SNAPSHOTS=1 to accept)",
-            line + 1,
-            expected.lines().nth(line).unwrap_or(""),
-            body.lines().nth(line).unwrap_or("")
-        );
-    }
-}
-
 #[tokio::test]
 async fn snapshots_pin_the_seed_comparison_and_five_curated_pairs() {
     for pair in ["101-vs-407", "301-vs-302", "401-vs-403", "404-vs-410", "429-vs-503", "502-vs-504"] {
         let r = crate::support::get(&format!("/compare/http/{pair}")).await;
         assert_eq!(r.status(), StatusCode::OK);
-        snapshot(&format!("compare-http-{pair}.html"), &body_text(r).await);
+        crate::support::snapshot(&format!("compare-http-{pair}.html"), &body_text(r).await);
     }
 }
