@@ -107,7 +107,9 @@ fn named(e: &Entry, other: &Entry) -> String {
     } else {
         e.label()
     };
-    if e.phrase.is_empty() {
+    // Registry texts of SMTP and FTP are whole sentences; in parentheses
+    // inside a sentence they would read badly, so those go by number alone.
+    if e.phrase.is_empty() || e.phrase.len() > 48 || e.phrase.contains(['(', '.', ';']) {
         code
     } else {
         format!("{code} ({})", e.phrase)

@@ -17,7 +17,7 @@ pub fn prose_problems(text: &str) -> Vec<String> {
     if text.contains("  ") {
         out.push("has a double space".to_string());
     }
-    for bad in [",.", ".,", " ()", "{", "}", "TODO", "TBD"] {
+    for bad in [",.", " ()", "{", "}", "TODO", "TBD"] {
         if text.contains(bad) {
             out.push(format!("contains {bad:?}"));
         }

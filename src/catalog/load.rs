@@ -1,7 +1,7 @@
 //! Parsing the data files and building the catalog. Every problem found is
 //! collected, so one run shows all of them instead of the first.
 
-use super::model::{Entry, RawFile, RawPairs};
+use super::model::{Entry, RawFile, RawPairs, RawSituations};
 use super::protocol::Protocol;
 use super::{Catalog, ProtocolCodes, validate};
 use std::fmt;
@@ -18,6 +18,10 @@ pub const EMBEDDED: &[(Protocol, &str, &str)] = &[
 ];
 
 pub const EMBEDDED_PAIRS: (&str, &str) = ("data/pairs.toml", include_str!("../../data/pairs.toml"));
+pub const EMBEDDED_SITUATIONS: (&str, &str) = (
+    "data/situations.toml",
+    include_str!("../../data/situations.toml"),
+);
 
 /// Everything wrong with a set of data files.
 #[derive(Debug)]
@@ -37,14 +41,15 @@ impl fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 pub fn load_embedded() -> Result<Catalog, CatalogError> {
-    load_from_sources(EMBEDDED, EMBEDDED_PAIRS)
+    load_from_sources(EMBEDDED, EMBEDDED_PAIRS, EMBEDDED_SITUATIONS)
 }
 
 /// Parses and validates data files given as (protocol, file name, text), and
-/// the curated pairs file as (file name, text).
+/// the curated pairs and situations files as (file name, text).
 pub fn load_from_sources(
     files: &[(Protocol, &str, &str)],
     pairs: (&str, &str),
+    situations: (&str, &str),
 ) -> Result<Catalog, CatalogError> {
     let mut problems = Vec::new();
     let mut protocols = Vec::new();
@@ -68,8 +73,15 @@ pub fn load_from_sources(
             Vec::new()
         }
     };
+    let situation_list = match toml::from_str::<RawSituations>(situations.1) {
+        Ok(raw) => raw.situation,
+        Err(e) => {
+            problems.push(format!("{}: {e}", situations.0));
+            Vec::new()
+        }
+    };
     protocols.sort_by_key(|p| p.protocol);
-    let catalog = Catalog::new(protocols, pair_list);
+    let catalog = Catalog::new(protocols, pair_list, situation_list);
     problems.extend(validate::validate(&catalog));
     if problems.is_empty() {
         Ok(catalog)

@@ -11,7 +11,7 @@ mod registry;
 mod validate;
 
 pub use load::{CatalogError, load_embedded, load_from_sources};
-pub use model::{Entry, Example, Fix, Pair, Retry, Status, article_for};
+pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status, article_for};
 pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 pub struct Catalog {
     protocols: Vec<ProtocolCodes>,
     pairs: Vec<Pair>,
+    situations: Vec<Situation>,
 }
 
 /// The entries of one protocol in data-file order, with an index by id.
@@ -78,8 +79,25 @@ impl ProtocolCodes {
 }
 
 impl Catalog {
-    fn new(protocols: Vec<ProtocolCodes>, pairs: Vec<Pair>) -> Catalog {
-        Catalog { protocols, pairs }
+    fn new(protocols: Vec<ProtocolCodes>, pairs: Vec<Pair>, situations: Vec<Situation>) -> Catalog {
+        Catalog { protocols, pairs, situations }
+    }
+
+    pub fn situations(&self) -> &[Situation] {
+        &self.situations
+    }
+
+    pub fn situation(&self, slug: &str) -> Option<&Situation> {
+        self.situations.iter().find(|s| s.slug == slug)
+    }
+
+    /// The situations an entry (or, for 5.7.1, its registered X.7.1) belongs to.
+    pub fn situations_of(&self, entry: &Entry) -> Vec<&Situation> {
+        let id = entry.base_id.as_deref().unwrap_or(&entry.id);
+        self.situations
+            .iter()
+            .filter(|s| s.members.iter().any(|m| m.protocol == entry.protocol && m.id == id))
+            .collect()
     }
 
     /// The protocols that have data, in display order.

@@ -367,3 +367,28 @@ mod tests {
         assert_eq!(article_for("user"), "a");
     }
 }
+
+/// One real-world situation and the code each protocol uses for it.
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(rename(deserialize = "member"))]
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub protocol: Protocol,
+    pub id: String,
+    pub note: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSituations {
+    pub situation: Vec<Situation>,
+}

@@ -27,7 +27,37 @@ pub fn validate(catalog: &Catalog) -> Vec<String> {
         validate_protocol(codes, &mut problems);
     }
     validate_pairs(catalog, &mut problems);
+    validate_situations(catalog, &mut problems);
     problems
+}
+
+fn validate_situations(catalog: &Catalog, problems: &mut Vec<String>) {
+    let mut slugs = HashSet::new();
+    for s in catalog.situations() {
+        let at = format!("situation {}", s.slug);
+        if !slugs.insert(s.slug.as_str()) {
+            problems.push(format!("{at}: the slug is used twice"));
+        }
+        if s.slug.is_empty() || !s.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            problems.push(format!("{at}: the slug must be lowercase letters, digits and dashes"));
+        }
+        for (field, text) in [("title", &s.title), ("summary", &s.summary)] {
+            for p in prose_problems(text) {
+                problems.push(format!("{at}: {field} {p}"));
+            }
+        }
+        if s.members.len() < 2 {
+            problems.push(format!("{at}: a situation needs codes from several protocols"));
+        }
+        for m in &s.members {
+            if catalog.get(m.protocol, &m.id).is_none() {
+                problems.push(format!("{at}: {} {} does not exist", m.protocol.slug(), m.id));
+            }
+            for p in prose_problems(&m.note) {
+                problems.push(format!("{at}: note of {} {} {p}", m.protocol.slug(), m.id));
+            }
+        }
+    }
 }
 
 fn validate_protocol(codes: &ProtocolCodes, problems: &mut Vec<String>) {

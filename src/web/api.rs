@@ -303,6 +303,7 @@ pub async fn search_codes(RawQuery(raw): RawQuery) -> Result<Response, ApiError>
 pub struct CatalogDump<'a> {
     pub protocols: Vec<ProtocolDump<'a>>,
     pub pairs: &'a [Pair],
+    pub situations: &'a [crate::catalog::Situation],
 }
 
 #[derive(Serialize, ToSchema)]
@@ -319,6 +320,7 @@ pub async fn full_catalog(State(state): State<Arc<AppState>>, headers: HeaderMap
         json_rendered(&CatalogDump {
             protocols: c.protocols().map(|p| ProtocolDump { protocol: p.protocol, codes: &p.entries }).collect(),
             pairs: c.pairs(),
+            situations: c.situations(),
         })
     })
 }

@@ -59,6 +59,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/compare", get(pages::compare_picker))
         .route("/compare/{protocol}/{pair}", get(pages::compare_page))
         .route("/compare/{protocol}/{pair}/{code}", get(pages::compare_cross_page))
+        .route("/situations/", get(pages::situations_index))
+        .route("/situations/{slug}", get(pages::situation_page))
         .route("/sitemap.xml", get(site::sitemap))
         .route("/robots.txt", get(site::robots))
         .route("/assets/{file}", get(site::asset))

@@ -100,6 +100,11 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
                 .map(row)
                 .collect(),
             pairs: pair_links(catalog, None),
+            situations: catalog
+                .situations()
+                .iter()
+                .map(|s| Link { href: format!("/situations/{}", s.slug), label: s.title.clone(), text: String::new() })
+                .collect(),
         };
         html(&page)
     })
@@ -328,6 +333,11 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
             .map(|m| entry_link(m))
             .collect(),
         picker: picker(catalog, e),
+        situations: catalog
+            .situations_of(e)
+            .into_iter()
+            .map(|s| Link { href: format!("/situations/{}", s.slug), label: s.title.clone(), text: s.summary.clone() })
+            .collect(),
         relations: crate::relations::relations_of(catalog, e)
             .into_iter()
             .map(|r| {
@@ -561,4 +571,48 @@ fn percent_decode(s: &str) -> String {
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
+}
+
+pub async fn situations_index(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+    cached(&state, "/situations/", &headers, || {
+        let catalog = catalog();
+        let intro = "The same situation, such as a missing resource or a rate limit, is expressed differently by each protocol. Each family below lists the codes side by side with how each one fits.".to_string();
+        let mut head = Head::new(catalog, &state.base_url, "/situations/", "The same situation in every protocol — statusatlas".into(), intro.clone());
+        head.section = "situations";
+        html(&SituationPage {
+            head,
+            crumbs: vec![("Home".into(), "/".into()), ("Situations".into(), String::new())],
+            heading: "The same situation in every protocol".into(),
+            intro,
+            situations: catalog.situations().iter().map(|s| views::situation(catalog, s)).collect(),
+        })
+    })
+}
+
+pub async fn situation_page(
+    State(state): State<Arc<AppState>>,
+    SafePath(slug): SafePath<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let catalog = catalog();
+    let s = catalog
+        .situation(&slug)
+        .ok_or_else(|| WebError::not_found(format!("There is no situation called “{}”.", shorten(&slug))))?;
+    let path = format!("/situations/{}", s.slug);
+    cached(&state, &path, &headers, || {
+        let mut head = Head::new(catalog, &state.base_url, &path, format!("{} in every protocol — statusatlas", s.title), s.summary.clone());
+        head.section = "situations";
+        head.og_type = "article";
+        html(&SituationPage {
+            head,
+            crumbs: vec![
+                ("Home".into(), "/".into()),
+                ("Situations".into(), "/situations/".into()),
+                (s.title.clone(), String::new()),
+            ],
+            heading: format!("{} in every protocol", s.title),
+            intro: s.summary.clone(),
+            situations: vec![views::situation(catalog, s)],
+        })
+    })
 }

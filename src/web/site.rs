@@ -50,7 +50,8 @@ pub async fn robots(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
 /// indexes, code pages, then every same-protocol comparison.
 pub fn page_paths() -> Vec<String> {
     let catalog = catalog();
-    let mut paths = vec!["/".to_string()];
+    let mut paths = vec!["/".to_string(), "/situations/".to_string()];
+    paths.extend(catalog.situations().iter().map(|s| format!("/situations/{}", s.slug)));
     for p in catalog.protocols() {
         paths.push(format!("/{}/", p.protocol.slug()));
         let mut classes: Vec<&str> = p.entries.iter().filter_map(|e| e.class.as_ref()).map(|c| c.key.as_str()).collect();

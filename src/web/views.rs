@@ -276,6 +276,8 @@ pub struct CodePage {
     /// Links across protocols and kinds; a link's `text` holds the href of
     /// the comparison when the two codes can be compared.
     pub relations: Vec<(String, Vec<Link>)>,
+    /// "The same situation in other protocols" pages this code is part of.
+    pub situations: Vec<Link>,
 }
 
 #[derive(Template)]
@@ -312,6 +314,7 @@ pub struct HomePage {
     pub protocols: Vec<Link>,
     pub popular: Vec<Row>,
     pub pairs: Vec<Link>,
+    pub situations: Vec<Link>,
 }
 
 #[derive(Template)]
@@ -361,4 +364,53 @@ pub fn protocol_intro(p: Protocol, count: usize) -> String {
         Protocol::Sip => format!("All {count} SIP {noun}s in the IANA registry."),
         Protocol::Dns => format!("All {count} DNS RCODEs and Extended DNS Errors in the IANA registries."),
     }
+}
+
+pub struct SituationRow {
+    pub protocol: &'static str,
+    pub href: String,
+    pub code: String,
+    pub phrase: String,
+    pub note: String,
+    pub tone: String,
+}
+
+pub struct SituationView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub rows: Vec<SituationRow>,
+}
+
+pub fn situation(catalog: &Catalog, s: &crate::catalog::Situation) -> SituationView {
+    SituationView {
+        slug: s.slug.clone(),
+        title: s.title.clone(),
+        summary: s.summary.clone(),
+        rows: s
+            .members
+            .iter()
+            .filter_map(|m| {
+                let e = catalog.get(m.protocol, &m.id)?;
+                Some(SituationRow {
+                    protocol: e.protocol.name(),
+                    href: entry_href(e),
+                    code: e.code.clone(),
+                    phrase: e.phrase.clone(),
+                    note: m.note.clone(),
+                    tone: tone(e),
+                })
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "situation.html")]
+pub struct SituationPage {
+    pub head: Head,
+    pub crumbs: Crumbs,
+    pub heading: String,
+    pub intro: String,
+    pub situations: Vec<SituationView>,
 }

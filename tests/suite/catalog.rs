@@ -101,7 +101,7 @@ fn every_http_code_has_complete_prose_and_facts() {
 const WEBSOCKET: &str = include_str!("../../data/websocket.toml");
 
 fn load_websocket(toml: &str) -> Result<(), String> {
-    load_from_sources(&[(Protocol::Websocket, "websocket.toml", toml)], ("pairs.toml", "pair = []"))
+    load_from_sources(&[(Protocol::Websocket, "websocket.toml", toml)], ("pairs.toml", "pair = []"), ("situations.toml", "situation = []"))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -150,7 +150,7 @@ fn validation_checks_http_phrases_against_the_registry() {
     let http = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/http.toml")).unwrap();
     let tampered = http.replacen("phrase = \"Content Too Large\"", "phrase = \"Payload Too Large\"", 1);
     assert_ne!(http, tampered);
-    let err = load_from_sources(&[(Protocol::Http, "http.toml", &tampered)], ("pairs.toml", "pair = []"))
+    let err = load_from_sources(&[(Protocol::Http, "http.toml", &tampered)], ("pairs.toml", "pair = []"), ("situations.toml", "situation = []"))
         .expect_err("a phrase that differs from the registry is refused")
         .to_string();
     assert!(err.contains("no entry for http.csv row 413"), "{err}");

@@ -259,6 +259,7 @@ fn expected_page_count() -> usize {
         n += 1 + classes.len() + p.entries.len() + enhanced * class_digits;
         n += p.entries.len() * (p.entries.len() - 1) / 2;
     }
+    n += 1 + catalog().situations().len();
     n + catalog().protocol(Protocol::Grpc).unwrap().entries.len()
 }
 
