@@ -11,10 +11,22 @@ use axum::response::Response;
 /// Longer request targets are refused before routing: no page needs them.
 pub const MAX_URI_BYTES: usize = 2048;
 
-const CSP_PAGES: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP_PAGES: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Iframe pages: framed by anyone, still no script at all.
+pub const CSP_EMBED: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
 const CSP_DOCS: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The iframe pages (`/embed/http/407`), the only pages other sites may frame.
+pub fn is_iframe_page(path: &str) -> bool {
+    path.starts_with("/embed/") && path != "/embed/" && !path.starts_with("/embed/fragment/")
+}
+
+/// Routes whose errors are JSON: the API and what widgets fetch.
 fn is_api(path: &str) -> bool {
+    path.starts_with("/oembed") || path.starts_with("/embed/fragment/") || is_api_path(path)
+}
+
+fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") && !path.starts_with("/api/docs")
 }
 
@@ -66,9 +78,13 @@ pub async fn errors_and_headers(request: Request, next: Next) -> Response {
 
 fn with_security_headers(path: &str, mut response: Response<Body>) -> Response<Body> {
     let h = response.headers_mut();
-    let csp = if path.starts_with("/api/docs") { CSP_DOCS } else { CSP_PAGES };
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if is_iframe_page(path) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP_EMBED));
+    } else {
+        let csp = if path.starts_with("/api/docs") { CSP_DOCS } else { CSP_PAGES };
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     response

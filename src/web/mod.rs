@@ -2,6 +2,8 @@
 //! middleware, served by hyper with request limits and graceful shutdown.
 
 pub mod api;
+pub mod badge;
+pub mod embed;
 pub mod cache;
 pub mod error;
 mod middleware;
@@ -50,6 +52,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/{protocol}/codes/{code}", get(api::code))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::api_not_found))
+        .route("/oembed", get(embed::oembed))
+        .route("/embed/fragment/{protocol}/{code}", get(embed::fragment_code))
+        .route("/embed/fragment/compare/{protocol}/{pair}", get(embed::fragment_compare))
+        .route("/badge/{protocol}/{file}", get(badge::badge))
+        .route("/embed.js", get(embed::embed_js))
         .layer(CorsLayer::permissive().max_age(Duration::from_secs(86400)));
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json"));
@@ -59,6 +66,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/compare", get(pages::compare_picker))
         .route("/compare/{protocol}/{pair}", get(pages::compare_page))
         .route("/compare/{protocol}/{pair}/{code}", get(pages::compare_cross_page))
+        .route("/embed/", get(embed::gallery))
+        .route("/embed/{protocol}/{code}", get(embed::iframe_code))
+        .route("/embed/compare/{protocol}/{pair}", get(embed::iframe_compare))
         .route("/situations/", get(pages::situations_index))
         .route("/situations/{slug}", get(pages::situation_page))
         .route("/sitemap.xml", get(site::sitemap))

@@ -279,6 +279,7 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
     let mut head = Head::new(catalog, base, &entry_href(e), title, e.summary.clone());
     head.og_type = "article";
     head.section = e.protocol.slug();
+    super::embed::discovery(&mut head, base, &entry_href(e), &format!("{} {}", e.label(), e.phrase));
     head.json_ld = json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "DefinedTerm",
@@ -312,7 +313,7 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
     CodePage {
         head,
         crumbs: crumbs_for(e),
-        card: card(e),
+        card: card(e, ""),
         id: e.id.clone(),
         example: e.example.clone(),
         constants: views::constants(e),
@@ -333,6 +334,7 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
             .map(|m| entry_link(m))
             .collect(),
         picker: picker(catalog, e),
+        embed: super::embed::snippets_for_code(base, e),
         situations: catalog
             .situations_of(e)
             .into_iter()
@@ -469,6 +471,7 @@ fn comparison_response(state: &AppState, found: PairLookup<'static>, headers: &H
         );
         head.og_type = "article";
         head.section = a.protocol.slug();
+        super::embed::discovery(&mut head, &state.base_url, &path, &c.title);
         head.json_ld = json_ld(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "TechArticle",
@@ -487,7 +490,8 @@ fn comparison_response(state: &AppState, found: PairLookup<'static>, headers: &H
                 (a.protocol.name().into(), format!("/{}/", a.protocol.slug())),
                 (format!("{} vs {}", a.code, b.code), String::new()),
             ],
-            cmp: views::comparison(&c),
+            cmp: views::comparison(&c, ""),
+            embed: super::embed::snippets_for_pair(&state.base_url, a, b),
         };
         html(&page)
     })

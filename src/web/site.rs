@@ -16,6 +16,7 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
     ("site.css", "text/css; charset=utf-8", include_str!("../../assets/site.css")),
     ("site.js", "text/javascript; charset=utf-8", include_str!("../../assets/site.js")),
     ("icon.svg", "image/svg+xml", include_str!("../../assets/icon.svg")),
+    ("embed.css", "text/css; charset=utf-8", include_str!("../../assets/embed.css")),
 ];
 
 pub async fn asset(

@@ -152,6 +152,9 @@ pub fn row(e: &Entry) -> Row {
 }
 
 pub struct CardView {
+    /// Prefix of every link: empty on the site, the public origin in embeds
+    /// (whose links must not resolve against the embedding page).
+    pub base: String,
     pub anchor: String,
     pub protocol: &'static str,
     pub protocol_name: &'static str,
@@ -172,8 +175,9 @@ pub struct CardView {
     pub class_note: Option<String>,
 }
 
-pub fn card(e: &Entry) -> CardView {
+pub fn card(e: &Entry, base: &str) -> CardView {
     CardView {
+        base: base.to_string(),
         anchor: e.id.replace('.', "-"),
         protocol: e.protocol.slug(),
         protocol_name: e.protocol.name(),
@@ -204,6 +208,8 @@ pub struct SideView {
 }
 
 pub struct ComparisonView {
+    /// Prefix of every link (see `CardView::base`).
+    pub base: String,
     pub protocol: &'static str,
     pub protocol_name: &'static str,
     pub a: SideView,
@@ -227,8 +233,9 @@ fn side(e: &Entry) -> SideView {
     }
 }
 
-pub fn comparison(c: &Comparison) -> ComparisonView {
+pub fn comparison(c: &Comparison, base: &str) -> ComparisonView {
     ComparisonView {
+        base: base.to_string(),
         protocol: c.a.protocol.slug(),
         protocol_name: c.a.protocol.name(),
         a: side(c.a),
@@ -278,6 +285,7 @@ pub struct CodePage {
     pub relations: Vec<(String, Vec<Link>)>,
     /// "The same situation in other protocols" pages this code is part of.
     pub situations: Vec<Link>,
+    pub embed: super::embed::Snippets,
 }
 
 #[derive(Template)]
@@ -286,6 +294,7 @@ pub struct ComparePage {
     pub head: Head,
     pub crumbs: Crumbs,
     pub cmp: ComparisonView,
+    pub embed: super::embed::Snippets,
 }
 
 pub struct Group {

@@ -3,6 +3,7 @@
 mod catalog;
 mod cli;
 mod compare;
+mod embed;
 mod protocols;
 mod search;
 mod support;

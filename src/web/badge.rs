@@ -1,0 +1,144 @@
+//! SVG badges in shields.io's look (rendered by the `shields` crate, which
+//! reproduces shields.io byte for byte) and the shields.io endpoint JSON.
+
+use super::AppState;
+use super::cache::Rendered;
+use super::error::{PageError, SafePath, WebError, shorten};
+use crate::catalog::{Entry, Protocol, Retry, Status, catalog};
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Serialize;
+use shields::{BadgeParams, BadgeStyle, render_badge_svg};
+use std::sync::Arc;
+
+/// Badges only change with a new release of the data.
+pub const BADGE_CACHE: &str = "public, max-age=86400, stale-while-revalidate=604800";
+
+/// A colour that means something in the code's protocol: the class where the
+/// protocol has classes (2xx green, 4xx orange, SMTP 4yz yellow for
+/// transient), otherwise what the client should do next.
+pub fn color(e: &Entry) -> &'static str {
+    let first = e.class.as_ref().and_then(|c| c.key.chars().next());
+    match (e.protocol, first) {
+        (Protocol::Http | Protocol::Sip, Some(d)) => match d {
+            '1' => "blue",
+            '2' => "brightgreen",
+            '3' => "blueviolet",
+            '4' => "orange",
+            _ => "red",
+        },
+        (Protocol::Smtp | Protocol::Ftp, Some(d)) => match d {
+            '1' => "blue",
+            '2' => "brightgreen",
+            '3' => "blueviolet",
+            '4' => "yellow",
+            '5' => "red",
+            _ => "lightgrey",
+        },
+        (Protocol::Http, None) if e.status == Status::Unofficial => "lightgrey",
+        _ => match e.retry {
+            Retry::NotNeeded => "brightgreen",
+            Retry::FollowRedirect => "blueviolet",
+            Retry::AfterCredentials | Retry::AfterChanges | Retry::DoNotRetry => "orange",
+            Retry::AfterDelay | Retry::WithBackoff | Retry::SameRequest => "red",
+        },
+    }
+}
+
+fn style_of(name: &str) -> Option<BadgeStyle> {
+    Some(match name {
+        "flat" => BadgeStyle::Flat,
+        "flat-square" => BadgeStyle::FlatSquare,
+        "plastic" => BadgeStyle::Plastic,
+        "for-the-badge" => BadgeStyle::ForTheBadge,
+        "social" => BadgeStyle::Social,
+        _ => return None,
+    })
+}
+
+fn label_of(e: &Entry) -> String {
+    format!("{} {}", e.protocol.name(), e.code)
+}
+
+fn message_of(e: &Entry) -> String {
+    if e.phrase.is_empty() { e.status.as_str().to_string() } else { e.phrase.clone() }
+}
+
+/// The badge SVG for an entry, style and label.
+pub fn svg(e: &Entry, style: BadgeStyle, label: &str) -> String {
+    let message = message_of(e);
+    render_badge_svg(&BadgeParams {
+        style,
+        label: Some(label),
+        message: Some(&message),
+        label_color: None,
+        message_color: Some(color(e)),
+        link: None,
+        extra_link: None,
+        logo: None,
+        logo_color: None,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Endpoint {
+    schema_version: u8,
+    label: String,
+    message: String,
+    color: &'static str,
+    cache_seconds: u32,
+}
+
+/// `/badge/http/407.svg` and `/badge/http/407.json`.
+pub async fn badge(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, file)): SafePath<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let p = Protocol::from_slug(&protocol)
+        .filter(|p| p.slug() == protocol && catalog().protocol(*p).is_some())
+        .ok_or_else(|| WebError::not_found(format!("There is no protocol called “{}”.", shorten(&protocol))))?;
+    let (code, ext) = file
+        .rsplit_once('.')
+        .filter(|(_, ext)| *ext == "svg" || *ext == "json")
+        .ok_or_else(|| WebError::not_found("A badge is CODE.svg or CODE.json."))?;
+    let entry = *catalog().resolve(p, code).first().ok_or_else(|| WebError::unknown_code(Some(p), code))?;
+    let params = raw.as_deref().map(super::pages::serde_urlencoded_pairs).unwrap_or_default();
+    let style_name = params.get("style").map(String::as_str).unwrap_or("flat");
+    let style = style_of(style_name).ok_or_else(|| {
+        WebError::bad_request("style must be one of flat, flat-square, plastic, for-the-badge, social.")
+    })?;
+    let label: String = match params.get("label") {
+        Some(l) => l.chars().filter(|c| !c.is_control()).take(64).collect(),
+        None => label_of(entry),
+    };
+    let render = || {
+            Ok::<_, WebError>(if ext == "svg" {
+                Rendered::new("image/svg+xml", BADGE_CACHE, svg(entry, style, &label))
+            } else {
+                let body = Endpoint {
+                    schema_version: 1,
+                    label: label.clone(),
+                    message: message_of(entry),
+                    color: color(entry),
+                    cache_seconds: 86400,
+                };
+                Rendered::new(
+                    "application/json",
+                    BADGE_CACHE,
+                    serde_json::to_vec(&body).map_err(|e| WebError::internal(e.to_string()))?,
+                )
+            })
+    };
+    // Custom labels are rendered per request (a badge takes microseconds), so
+    // arbitrary labels cannot crowd the pages out of the cache.
+    let rendered = if params.contains_key("label") {
+        Arc::new(render()?)
+    } else {
+        state.cache.get_or_render(&format!("/badge/{}/{}.{ext}?style={style_name}", p.slug(), entry.id), render)?
+    };
+    Ok(rendered.respond(&headers))
+}
