@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the Rust tests (catalog, CLI, search, comparisons,
 # web) and the browser tests in headless Chromium. Installs what it needs on a
-# fresh machine: Debian's chromium, python3 and Node.js when missing, and the
-# npm packages of e2e/ from its lock file.
+# fresh machine: Debian's chromium, nginx, python3 and Node.js when missing,
+# and the npm packages of e2e/ from its lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -19,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
 fi
 
-if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ]; then
+if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ] || [ ! -d e2e/node_modules/badge-maker ]; then
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 

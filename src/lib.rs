@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod compare;
+pub mod export;
 pub mod relations;
 pub mod search;
 pub mod text;

@@ -86,6 +86,24 @@ pub enum Sub {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Public origin for canonical links, embeds and the sitemap
+        /// (default: http:// and the address listened on).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Write the whole site as static files for any web server or CDN.
+    Export {
+        /// The folder to write (must be empty unless --force).
+        dir: PathBuf,
+        /// Public origin the site will be served from.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// Write into a folder that is not empty.
+        #[arg(long)]
+        force: bool,
+        /// Also write .gz and .br files beside each file (nginx gzip_static, brotli_static).
+        #[arg(long)]
+        precompress: bool,
     },
     /// Print shell completions.
     Completions {
@@ -200,7 +218,34 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             search_command(&words.join(" "), limit, json, out)
         }
         Some(Sub::List { protocol, class }) => list_command(protocol.as_deref(), class.as_deref(), json, out),
-        Some(Sub::Serve { addr }) => match crate::web::serve_blocking(&addr) {
+        Some(Sub::Export { dir, base_url, force, precompress }) => {
+            let base_url = match validate_base_url(&base_url) {
+                Ok(b) => b,
+                Err(f) => return Ok(Err(f)),
+            };
+            let options = crate::export::Options {
+                dir,
+                base_url,
+                force,
+                precompress,
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            match crate::export::run(&options) {
+                Ok(s) => {
+                    eprintln!(
+                        "exported {} files, {:.1} MB, in {:.1} s ({:.0} files/s) to {}",
+                        s.files,
+                        s.bytes as f64 / 1e6,
+                        s.seconds,
+                        s.files as f64 / s.seconds.max(1e-9),
+                        options.dir.display()
+                    );
+                    Ok(Ok(()))
+                }
+                Err(e) => Ok(Err(Failure { code: EXIT_NOT_FOUND, kind: "export", message: e, suggestions: vec![] })),
+            }
+        }
+        Some(Sub::Serve { addr, base_url }) => match crate::web::serve_blocking(&addr, base_url.as_deref()) {
             Ok(()) => Ok(Ok(())),
             Err(e) => Ok(Err(Failure { code: EXIT_USAGE, kind: "serve", message: e, suggestions: vec![] })),
         },
@@ -437,4 +482,17 @@ fn list_command(protocol: Option<&str>, class: Option<&str>, json: bool, out: &m
         render::list(out, &entries)?;
     }
     Ok(Ok(()))
+}
+
+/// An origin such as https://example.org: scheme and host, no path.
+fn validate_base_url(url: &str) -> Result<String, Failure> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| Failure::usage("--base-url must start with http:// or https://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '"', '<', '>']) {
+        return Err(Failure::usage("--base-url must be an origin such as https://example.org, without a path"));
+    }
+    Ok(trimmed.to_string())
 }

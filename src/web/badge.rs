@@ -138,7 +138,12 @@ pub async fn badge(
     let rendered = if params.contains_key("label") {
         Arc::new(render()?)
     } else {
-        state.cache.get_or_render(&format!("/badge/{}/{}.{ext}?style={style_name}", p.slug(), entry.id), render)?
+        // The default style is keyed by the plain path, so the cache fast path finds it.
+        let key = match params.get("style") {
+            None => format!("/badge/{}/{}.{ext}", p.slug(), entry.id),
+            Some(_) => format!("/badge/{}/{}.{ext}?style={style_name}", p.slug(), entry.id),
+        };
+        state.cache.get_or_render(&key, render)?
     };
     Ok(rendered.respond(&headers))
 }

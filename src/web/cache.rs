@@ -23,6 +23,12 @@ pub struct Rendered {
 }
 
 pub const PAGE_CACHE: &str = "public, max-age=3600";
+
+/// Compression levels: the same for served responses and for the export's
+/// .gz and .br files. Brotli 6 is within a few per cent of 11 on these pages
+/// at a tenth of the time, which matters when the export compresses 80,000.
+const GZIP_LEVEL: u32 = 6;
+const BROTLI_QUALITY: i32 = 6;
 pub const ASSET_CACHE: &str = "public, max-age=86400";
 
 impl Rendered {
@@ -84,7 +90,7 @@ impl Rendered {
 }
 
 fn gzip(data: &[u8]) -> Bytes {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(data);
     enc.finish().map(Bytes::from).unwrap_or_default()
@@ -93,7 +99,7 @@ fn gzip(data: &[u8]) -> Bytes {
 fn brotli(data: &[u8]) -> Bytes {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 9,
+        quality: BROTLI_QUALITY,
         ..Default::default()
     };
     let mut input = data;
@@ -151,6 +157,11 @@ pub struct ResponseCache {
 impl ResponseCache {
     pub fn new(capacity: usize) -> ResponseCache {
         ResponseCache { inner: quick_cache::sync::Cache::new(capacity) }
+    }
+
+    /// The cached response stored under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Arc<Rendered>> {
+        self.inner.get(key)
     }
 
     /// The cached response for `key`, rendering it with `render` when absent.

@@ -5,8 +5,8 @@
 use super::AppState;
 use super::cache::{ASSET_CACHE, PAGE_CACHE, Rendered};
 use super::error::{ApiError, PageError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_pair, serde_urlencoded_pairs, url_encode};
-use super::views::{self, CardView, ComparisonView, Head, compare_href, entry_href};
+use super::pages::{PairLookup, lookup_cross, lookup_pair, serde_urlencoded_pairs, url_encode};
+use super::views::{self, CardView, ComparisonView, Head, compare_href, embed_href, entry_href};
 use crate::catalog::{Entry, Protocol, catalog};
 use crate::compare;
 use askama::Template;
@@ -65,10 +65,19 @@ enum Subject {
 }
 
 impl Subject {
+    /// The page the embed stands for.
     fn path(&self) -> String {
         match self {
             Subject::Code(e) => entry_href(e),
             Subject::Pair(a, b) => compare_href(a, b),
+        }
+    }
+
+    /// The iframe page.
+    fn embed_path(&self) -> String {
+        match self {
+            Subject::Code(e) => embed_href(e),
+            Subject::Pair(a, b) => format!("/embed{}", compare_href(a, b)),
         }
     }
 
@@ -98,15 +107,22 @@ fn code_subject(protocol: &str, code: &str) -> Result<Subject, WebError> {
     Ok(Subject::Code(e))
 }
 
-fn pair_subject(protocol: &str, pair: &str) -> Result<Subject, WebError> {
-    match lookup_pair(protocol, pair, "/compare")? {
+/// A comparison from a path's parts: `http`, `101-vs-407` and, across
+/// protocols, the second code (`grpc`, `14-vs-http`, `503`).
+fn pair_subject(protocol: &str, pair: &str, code: Option<&str>) -> Result<Subject, WebError> {
+    let found = match code {
+        None => lookup_pair(protocol, pair, "/compare")?,
+        Some(code) => lookup_cross(protocol, pair, code, "/compare")?,
+    };
+    match found {
         PairLookup::Found(a, b) => Ok(Subject::Pair(a, b)),
         // Embeds answer any order: the card shows the canonical one.
         PairLookup::Redirect(to) => {
-            let (p, rest) = to.trim_start_matches("/compare/").split_once('/').unwrap_or_default();
-            match lookup_pair(p, rest, "/compare")? {
-                PairLookup::Found(a, b) => Ok(Subject::Pair(a, b)),
-                PairLookup::Redirect(_) => Err(WebError::not_found("no such comparison")),
+            let parts: Vec<&str> = to.trim_start_matches("/compare/").split('/').collect();
+            match parts.as_slice() {
+                [p, pair] => pair_subject(p, pair, None),
+                [p, pair, code] => pair_subject(p, pair, Some(code)),
+                _ => Err(WebError::not_found("There is no such comparison.")),
             }
         }
     }
@@ -114,7 +130,7 @@ fn pair_subject(protocol: &str, pair: &str) -> Result<Subject, WebError> {
 
 fn iframe(state: &AppState, subject: Subject, raw: Option<&str>, headers: &HeaderMap) -> Result<Response, PageError> {
     let (theme, size) = look(raw);
-    let key = format!("/embed{}?theme={theme}&size={size}", subject.path());
+    let key = format!("{}?theme={theme}&size={size}", subject.embed_path());
     let rendered = state.cache.get_or_render(&key, || {
         let (card, cmp) = subject.views(&state.base_url)?;
         let page = EmbedPage {
@@ -147,7 +163,16 @@ pub async fn iframe_compare(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    iframe(&state, pair_subject(&protocol, &pair)?, raw.as_deref(), &headers)
+    iframe(&state, pair_subject(&protocol, &pair, None)?, raw.as_deref(), &headers)
+}
+
+pub async fn iframe_compare_cross(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    iframe(&state, pair_subject(&protocol, &pair, Some(&code))?, raw.as_deref(), &headers)
 }
 
 fn fragment(state: &AppState, subject: Subject, headers: &HeaderMap) -> Result<Response, ApiError> {
@@ -176,7 +201,15 @@ pub async fn fragment_compare(
     SafePath((protocol, pair)): SafePath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    fragment(&state, pair_subject(&protocol, &pair)?, &headers)
+    fragment(&state, pair_subject(&protocol, &pair, None)?, &headers)
+}
+
+pub async fn fragment_compare_cross(
+    State(state): State<Arc<AppState>>,
+    SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    fragment(&state, pair_subject(&protocol, &pair, Some(&code))?, &headers)
 }
 
 pub async fn embed_js(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
@@ -217,7 +250,7 @@ pub fn snippets_for_code(base: &str, e: &Entry) -> Snippets {
                 "The same script defines native elements; changing an attribute re-renders the card.",
                 format!("<statusatlas-code protocol=\"{p}\" code=\"{}\"></statusatlas-code>\n<script src=\"{base}/embed.js\" async></script>", e.id),
             ),
-            ("Iframe", "Works anywhere HTML is allowed, with no script on your page.", iframe_html(&format!("{base}/embed{}", entry_href(e)), WIDTH, HEIGHT, &title)),
+            ("Iframe", "Works anywhere HTML is allowed, with no script on your page.", iframe_html(&format!("{base}{}", embed_href(e)), WIDTH, HEIGHT, &title)),
             ("oEmbed", "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.", page.clone()),
             ("SVG badge", "For READMEs and docs; add ?style=flat-square, plastic, for-the-badge or social, and ?label= to change the label.", format!("[![{title}]({badge})]({page})")),
         ],
@@ -298,7 +331,8 @@ fn subject_of_url(base: &str, url: &str) -> Result<Subject, WebError> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match parts.as_slice() {
-        ["compare", p, pair] => pair_subject(p, pair).map_err(|_| unknown()),
+        ["compare", p, pair] => pair_subject(p, pair, None).map_err(|_| unknown()),
+        ["compare", p, pair, code] => pair_subject(p, pair, Some(code)).map_err(|_| unknown()),
         ["dns", "ede", code] => code_subject("dns", &format!("ede-{code}")).map_err(|_| unknown()),
         [p, code] if !code.is_empty() => code_subject(p, code).map_err(|_| unknown()),
         _ => Err(unknown()),
@@ -333,7 +367,7 @@ pub async fn oembed(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
     let body = OEmbed {
         version: "1.0",
         kind: "rich",
-        html: iframe_html(&format!("{}/embed{}", state.base_url, subject.path()), width, height, &title),
+        html: iframe_html(&format!("{}{}", state.base_url, subject.embed_path()), width, height, &title),
         title,
         provider_name: "statusatlas",
         provider_url: format!("{}/", state.base_url),

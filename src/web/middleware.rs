@@ -3,7 +3,10 @@
 
 use super::error::WebError;
 use axum::body::Body;
-use axum::extract::Request;
+use super::AppState;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use std::sync::Arc;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -35,7 +38,8 @@ fn error_response(path: &str, error: WebError) -> Response {
 }
 
 pub async fn reject_long_uris(request: Request, next: Next) -> Response {
-    let length = request.uri().to_string().len();
+    let uri = request.uri();
+    let length = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
     if length > MAX_URI_BYTES {
         let path = request.uri().path().to_string();
         let error = WebError::new(
@@ -48,9 +52,27 @@ pub async fn reject_long_uris(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Cached responses are keyed by their path: a GET for one is answered
+/// before routing, without extracting or allocating anything.
+pub async fn cached_fast_path(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::GET
+        && request.uri().query().is_none()
+        && let Some(hit) = state.cache.get(request.uri().path())
+    {
+        let response = hit.respond(request.headers());
+        return with_security_headers(request.uri().path(), response);
+    }
+    next.run(request).await
+}
+
 pub async fn errors_and_headers(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
     let method = request.method().clone();
+    let api = is_api(request.uri().path());
+    let kind = Kind::of(request.uri().path());
     let response = next.run(request).await;
     let response = if response.status() == StatusCode::METHOD_NOT_ALLOWED
         && !response.headers().contains_key(header::CONTENT_TYPE)
@@ -65,7 +87,7 @@ pub async fn errors_and_headers(request: Request, next: Next) -> Response {
                 allow.as_ref().and_then(|a| a.to_str().ok()).unwrap_or("GET")
             ),
         );
-        let mut replaced = error_response(&path, error);
+        let mut replaced = if api { error.into_json() } else { error.into_html() };
         if let Some(a) = allow {
             replaced.headers_mut().insert(header::ALLOW, a);
         }
@@ -73,15 +95,39 @@ pub async fn errors_and_headers(request: Request, next: Next) -> Response {
     } else {
         response
     };
-    with_security_headers(&path, response)
+    security_headers(kind, response)
 }
 
-fn with_security_headers(path: &str, mut response: Response<Body>) -> Response<Body> {
+/// Which security policy a path gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Page,
+    Iframe,
+    Docs,
+}
+
+impl Kind {
+    fn of(path: &str) -> Kind {
+        if is_iframe_page(path) {
+            Kind::Iframe
+        } else if path.starts_with("/api/docs") {
+            Kind::Docs
+        } else {
+            Kind::Page
+        }
+    }
+}
+
+fn with_security_headers(path: &str, response: Response<Body>) -> Response<Body> {
+    security_headers(Kind::of(path), response)
+}
+
+fn security_headers(kind: Kind, mut response: Response<Body>) -> Response<Body> {
     let h = response.headers_mut();
-    if is_iframe_page(path) {
+    if kind == Kind::Iframe {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP_EMBED));
     } else {
-        let csp = if path.starts_with("/api/docs") { CSP_DOCS } else { CSP_PAGES };
+        let csp = if kind == Kind::Docs { CSP_DOCS } else { CSP_PAGES };
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }

@@ -8,7 +8,7 @@ pub mod cache;
 pub mod error;
 mod middleware;
 pub mod pages;
-mod site;
+pub mod site;
 pub mod views;
 
 use axum::Router;
@@ -55,9 +55,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/oembed", get(embed::oembed))
         .route("/embed/fragment/{protocol}/{code}", get(embed::fragment_code))
         .route("/embed/fragment/compare/{protocol}/{pair}", get(embed::fragment_compare))
+        .route("/embed/fragment/compare/{protocol}/{pair}/{code}", get(embed::fragment_compare_cross))
         .route("/badge/{protocol}/{file}", get(badge::badge))
-        .route("/embed.js", get(embed::embed_js))
-        .layer(CorsLayer::permissive().max_age(Duration::from_secs(86400)));
+        .route("/embed.js", get(embed::embed_js));
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json"));
     Router::new()
@@ -69,6 +69,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/embed/", get(embed::gallery))
         .route("/embed/{protocol}/{code}", get(embed::iframe_code))
         .route("/embed/compare/{protocol}/{pair}", get(embed::iframe_compare))
+        .route("/embed/compare/{protocol}/{pair}/{code}", get(embed::iframe_compare_cross))
         .route("/situations/", get(pages::situations_index))
         .route("/situations/{slug}", get(pages::situation_page))
         .route("/sitemap.xml", get(site::sitemap))
@@ -81,7 +82,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api)
         .merge(docs)
         .fallback(pages::not_found_page)
-        .with_state(state)
+        .with_state(state.clone())
+        // Innermost first: error bodies and security headers, compression of
+        // dynamic responses, limits, then the cache fast path, the URI
+        // length check, CORS (the data is public; embeds fetch it) and the
+        // access log outermost.
         .layer(axum::middleware::from_fn(middleware::errors_and_headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
@@ -89,7 +94,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn_with_state(state, middleware::cached_fast_path))
         .layer(axum::middleware::from_fn(middleware::reject_long_uris))
+        .layer(CorsLayer::permissive().max_age(Duration::from_secs(86400)))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
@@ -117,7 +124,7 @@ pub fn openapi_json() -> String {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
-pub fn serve_blocking(addr: &str) -> Result<(), String> {
+pub fn serve_blocking(addr: &str, base_url: Option<&str>) -> Result<(), String> {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -137,7 +144,8 @@ pub fn serve_blocking(addr: &str) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
-        let state = Arc::new(AppState::new(&format!("http://{local}")));
+        let base = base_url.map(str::to_string).unwrap_or_else(|| format!("http://{local}"));
+        let state = Arc::new(AppState::new(&base));
         // Load the catalog before the first request, so start-up errors show here.
         let _ = crate::catalog::catalog();
         tracing::info!("statusatlas listening on http://{local}");

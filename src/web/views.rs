@@ -53,6 +53,11 @@ pub fn entry_href(e: &Entry) -> String {
     }
 }
 
+/// The iframe page of an entry (always by id: `/embed/dns/ede-18`).
+pub fn embed_href(e: &Entry) -> String {
+    format!("/embed/{}/{}", e.protocol.slug(), e.id)
+}
+
 /// Where a code's class is explained: the class index, or for SMTP enhanced
 /// codes read in a class, the class's own entry (5.X.X).
 pub fn class_href(e: &Entry) -> Option<String> {

@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod compare;
 mod embed;
+mod export;
 mod protocols;
 mod search;
 mod support;

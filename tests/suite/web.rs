@@ -287,3 +287,28 @@ async fn the_docs_ui_is_served_from_the_binary() {
     let init = body_text(get("/api/docs/swagger-initializer.js").await).await;
     assert!(init.contains("/api/openapi.json"));
 }
+
+#[tokio::test]
+async fn a_cached_answer_is_the_same_as_the_first_one() {
+    use statusatlas::web::{AppState, router};
+    use std::sync::Arc;
+    use tower::ServiceExt;
+    let app = router(Arc::new(AppState::new(BASE)));
+    for uri in ["/", "/http/407", "/api/v1/http/codes/407", "/badge/http/407.svg", "/embed/fragment/http/407", "/assets/site.css"] {
+        let request = || {
+            Request::get(uri)
+                .header("origin", "https://docs.example.org")
+                .header("accept-encoding", "gzip")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let first = app.clone().oneshot(request()).await.unwrap();
+        let second = app.clone().oneshot(request()).await.unwrap();
+        assert_eq!(first.status(), second.status(), "{uri}");
+        for name in ["content-type", "content-encoding", "etag", "cache-control", "content-security-policy", "x-content-type-options", "referrer-policy", "access-control-allow-origin", "vary"] {
+            assert_eq!(header(&first, name), header(&second, name), "{uri}: {name}");
+        }
+        assert_eq!(header(&second, "access-control-allow-origin"), "*", "{uri}");
+        assert_eq!(body_bytes(first).await, body_bytes(second).await, "{uri}");
+    }
+}
