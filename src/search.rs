@@ -65,6 +65,7 @@ struct Item<'a> {
     aliases: Vec<String>,
     alias_words: Vec<String>,
     summary_words: Vec<String>,
+    name_slug: String,
     haystack: String,
 }
 
@@ -97,6 +98,7 @@ impl<'a> SearchIndex<'a> {
                     aliases,
                     alias_words,
                     summary_words: words(&e.summary),
+                    name_slug: e.name_slug(),
                 }
             })
             .collect();
@@ -157,33 +159,28 @@ impl<'a> SearchIndex<'a> {
             }
             return hits;
         }
-        let mut fuzzy_pattern = None;
-        let mut matcher = None;
-        for item in &self.items {
-            if protocol.is_some_and(|p| p != item.entry.protocol) {
-                continue;
-            }
-            if let Some((score, matched)) = code_score(item.entry, query.trim())
-                .or_else(|| text_score(item, query.trim(), &tokens))
+        let trimmed = query.trim();
+        let query_slug = trimmed.replace(' ', "-");
+        let in_scope = |item: &&Item| protocol.is_none_or(|p| p == item.entry.protocol);
+        for item in self.items.iter().filter(in_scope) {
+            if let Some((score, matched)) = code_score(item.entry, trimmed)
+                .or_else(|| text_score(item, trimmed, &query_slug, &tokens))
             {
                 hits.push(Hit { entry: item.entry, score, matched });
-                continue;
             }
-            if query.len() >= 3 && query.chars().any(char::is_alphabetic) {
-                let pattern = fuzzy_pattern.get_or_insert_with(|| {
-                    Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart)
-                });
-                let m = matcher.get_or_insert_with(|| Matcher::new(Config::DEFAULT));
-                let mut buf = Vec::new();
-                if let Some(s) = pattern.score(Utf32Str::new(&item.haystack, &mut buf), m) {
+        }
+        // Fuzzy matching is the fallback for words that match nothing as
+        // typed; it is the costly pass, so it runs only then.
+        if hits.is_empty() && query.len() >= 3 && query.chars().any(char::is_alphabetic) {
+            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            for item in self.items.iter().filter(in_scope) {
+                if let Some(s) = pattern.score(Utf32Str::new(&item.haystack, &mut buf), &mut matcher) {
                     // Scattered subsequences score low; keep only tight ones.
                     let per_char = s / query.len().max(1) as u32;
                     if per_char >= 12 {
-                        hits.push(Hit {
-                            entry: item.entry,
-                            score: 100 + s.min(199),
-                            matched: MatchKind::Fuzzy,
-                        });
+                        hits.push(Hit { entry: item.entry, score: 100 + s.min(199), matched: MatchKind::Fuzzy });
                     }
                 }
             }
@@ -215,6 +212,7 @@ impl<'a> SearchIndex<'a> {
                 let best = self
                     .vocabulary
                     .iter()
+                    .filter(|w| w.len().abs_diff(t.len()) <= allowed)
                     .map(|w| (strsim::damerau_levenshtein(&t, w), w))
                     .filter(|(d, _)| *d <= allowed)
                     .min_by_key(|(d, w)| (*d, w.len().abs_diff(t.len())));
@@ -294,8 +292,8 @@ fn has_word(words: &[String], token: &str, prefix: bool) -> bool {
         .any(|w| w == token || (prefix && token.len() >= 2 && w.starts_with(token)))
 }
 
-fn text_score(item: &Item, q: &str, tokens: &[String]) -> Option<(u32, MatchKind)> {
-    if item.phrase == q || item.entry.name_slug() == q.replace(' ', "-") {
+fn text_score(item: &Item, q: &str, q_slug: &str, tokens: &[String]) -> Option<(u32, MatchKind)> {
+    if item.phrase == q || item.name_slug == q_slug {
         return Some((950, MatchKind::Phrase));
     }
     if item.aliases.iter().any(|a| a == q) {

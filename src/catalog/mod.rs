@@ -10,7 +10,7 @@ pub mod reference;
 mod registry;
 mod validate;
 
-pub use load::{CatalogError, load_embedded, load_from_sources};
+pub use load::{CatalogError, EMBEDDED, load_embedded, load_from_sources};
 pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status, article_for};
 pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
 pub use reference::SpecRef;

@@ -1,0 +1,64 @@
+//! Library benchmarks, each beside a peer measured in the same run so the
+//! report can give ratios: search against a plain substring scan, one
+//! comparison against serialising the same two entries, and loading the
+//! catalog against parsing its TOML without validation.
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use statusatlas::catalog::{Protocol, catalog, load_embedded};
+use statusatlas::compare;
+use statusatlas::search;
+
+/// Codes, prefixes, classes, phrases, aliases, fuzzy words and typos.
+const QUERIES: &[&str] = &["404", "40", "4xx", "smtp 5.7.1", "too many", "proxy auth", "teapot", "gatway timout", "nxdomain", "unavailable", "mailbox full", "unathorized"];
+
+fn search_mix(c: &mut Criterion) {
+    let index = search::index();
+    let entries: Vec<_> = catalog().entries().collect();
+    let mut group = c.benchmark_group("search");
+    group.bench_function("statusatlas ranked search (12-query mix)", |b| {
+        b.iter(|| {
+            for q in QUERIES {
+                black_box(index.search(black_box(q), 10));
+            }
+        })
+    });
+    group.bench_function("peer: substring scan of phrases (12-query mix)", |b| {
+        b.iter(|| {
+            for q in QUERIES {
+                let q = q.to_lowercase();
+                black_box(entries.iter().filter(|e| e.code == q || e.phrase.to_lowercase().contains(&q)).count());
+            }
+        })
+    });
+    group.finish();
+}
+
+fn one_comparison(c: &mut Criterion) {
+    let a = catalog().get(Protocol::Http, "101").unwrap();
+    let b = catalog().get(Protocol::Http, "407").unwrap();
+    let mut group = c.benchmark_group("compare");
+    group.bench_function("statusatlas compare 101 vs 407", |bench| {
+        bench.iter(|| black_box(compare::compare(catalog(), black_box(a), black_box(b)).unwrap()))
+    });
+    group.bench_function("peer: serialise both entries to JSON", |bench| {
+        bench.iter(|| black_box((serde_json::to_string(a).unwrap(), serde_json::to_string(b).unwrap())))
+    });
+    group.finish();
+}
+
+fn catalog_load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.sample_size(20);
+    group.bench_function("statusatlas load and validate every data file", |b| b.iter(|| black_box(load_embedded().unwrap())));
+    group.bench_function("peer: parse the same TOML into toml::Table", |b| {
+        b.iter(|| {
+            for (_, _, text) in statusatlas::catalog::EMBEDDED {
+                black_box(text.parse::<toml::Table>().unwrap());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, search_mix, one_comparison, catalog_load);
+criterion_main!(benches);
