@@ -90,6 +90,15 @@ pub enum Sub {
         /// (default: http:// and the address listened on).
         #[arg(long)]
         base_url: Option<String>,
+        /// Longest delay /status/... accepts (longer ones are capped), e.g. 10s.
+        #[arg(long, default_value = "10s")]
+        live_max_delay: String,
+        /// How many delayed /status/... requests may run at once.
+        #[arg(long, default_value_t = 64)]
+        live_max_delayed: usize,
+        /// /status/... requests per second per client address.
+        #[arg(long, default_value_t = 50)]
+        live_rate: u32,
     },
     /// Write the whole site as static files for any web server or CDN.
     Export {
@@ -245,10 +254,23 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 Err(e) => Ok(Err(Failure { code: EXIT_NOT_FOUND, kind: "export", message: e, suggestions: vec![] })),
             }
         }
-        Some(Sub::Serve { addr, base_url }) => match crate::web::serve_blocking(&addr, base_url.as_deref()) {
-            Ok(()) => Ok(Ok(())),
-            Err(e) => Ok(Err(Failure { code: EXIT_USAGE, kind: "serve", message: e, suggestions: vec![] })),
-        },
+        Some(Sub::Serve { addr, base_url, live_max_delay, live_max_delayed, live_rate }) => {
+            let max_delay = match crate::web::live::parse_delay(&live_max_delay) {
+                Ok(d) => d,
+                Err(e) => return Ok(Err(Failure::usage(format!("--live-max-delay: {e}")))),
+            };
+            let base_url = match base_url.as_deref().map(validate_base_url).transpose() {
+                Ok(b) => b,
+                Err(f) => return Ok(Err(f)),
+            };
+            let live = crate::web::live::LiveConfig {
+                max_delay,
+                max_delayed: live_max_delayed.max(1),
+                rate_per_second: live_rate.max(1),
+                ..Default::default()
+            };
+            serve_command(&addr, base_url.as_deref(), live)
+        }
         Some(Sub::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "statusatlas", out);
@@ -267,6 +289,13 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             }
             Ok(Ok(()))
         }
+    }
+}
+
+fn serve_command(addr: &str, base_url: Option<&str>, live: crate::web::live::LiveConfig) -> Outcome {
+    match crate::web::serve_blocking(addr, base_url, live) {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => Ok(Err(Failure { code: EXIT_USAGE, kind: "serve", message: e, suggestions: vec![] })),
     }
 }
 

@@ -108,7 +108,14 @@ impl WebError {
                     .collect(),
             },
         };
-        let mut response = (self.status, axum::Json(body)).into_response();
+        // Messages may quote the request; escaping < and > keeps the JSON
+        // inert even for a client that sniffs it as HTML.
+        let text = serde_json::to_string(&body)
+            .unwrap_or_else(|_| "{\"error\":{\"code\":\"internal\",\"message\":\"error\"}}".to_string())
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e");
+        let mut response = (self.status, text).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }

@@ -6,6 +6,7 @@ pub mod badge;
 pub mod embed;
 pub mod cache;
 pub mod error;
+pub mod live;
 mod middleware;
 pub mod pages;
 pub mod site;
@@ -29,14 +30,39 @@ pub struct AppState {
     /// a trailing slash ("https://statusatlas.example").
     pub base_url: String,
     pub cache: ResponseCache,
+    /// Limits of the live `/status/...` endpoints.
+    pub live: live::Limits,
 }
 
 impl AppState {
     pub fn new(base_url: &str) -> AppState {
+        AppState::with_live(base_url, live::LiveConfig::default())
+    }
+
+    pub fn with_live(base_url: &str, config: live::LiveConfig) -> AppState {
         AppState {
             base_url: base_url.trim_end_matches('/').to_string(),
             cache: ResponseCache::new(CACHE_ENTRIES),
+            live: live::Limits::new(config),
         }
+    }
+}
+
+/// Marks responses that must go out exactly as built (live endpoints with
+/// injected faults or dribbled bodies), so compression leaves them alone.
+#[derive(Clone, Copy)]
+pub struct Uncompressed;
+
+#[derive(Clone, Copy)]
+struct CompressUnlessMarked;
+
+impl tower_http::compression::Predicate for CompressUnlessMarked {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.extensions().get::<Uncompressed>().is_none()
+            && tower_http::compression::DefaultPredicate::new().should_compress(response)
     }
 }
 
@@ -70,6 +96,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/embed/{protocol}/{code}", get(embed::iframe_code))
         .route("/embed/compare/{protocol}/{pair}", get(embed::iframe_compare))
         .route("/embed/compare/{protocol}/{pair}/{code}", get(embed::iframe_compare_cross))
+        .route("/status/{codes}", axum::routing::any(live::status))
         .route("/situations/", get(pages::situations_index))
         .route("/situations/{slug}", get(pages::situation_page))
         .route("/sitemap.xml", get(site::sitemap))
@@ -88,7 +115,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         // length check, CORS (the data is public; embeds fetch it) and the
         // access log outermost.
         .layer(axum::middleware::from_fn(middleware::errors_and_headers))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(CompressUnlessMarked))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -124,7 +151,7 @@ pub fn openapi_json() -> String {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
-pub fn serve_blocking(addr: &str, base_url: Option<&str>) -> Result<(), String> {
+pub fn serve_blocking(addr: &str, base_url: Option<&str>, live: live::LiveConfig) -> Result<(), String> {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -145,7 +172,7 @@ pub fn serve_blocking(addr: &str, base_url: Option<&str>) -> Result<(), String> 
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         let base = base_url.map(str::to_string).unwrap_or_else(|| format!("http://{local}"));
-        let state = Arc::new(AppState::new(&base));
+        let state = Arc::new(AppState::with_live(&base, live));
         // Load the catalog before the first request, so start-up errors show here.
         let _ = crate::catalog::catalog();
         tracing::info!("statusatlas listening on http://{local}");
@@ -186,7 +213,7 @@ pub async fn serve(
 ) {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
-    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
 
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = Builder::new(TokioExecutor::new());
@@ -199,9 +226,18 @@ pub async fn serve(
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, peer)) = accepted else { continue };
-                let service = TowerToHyperService::new(
-                    app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))),
-                );
+                let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+                // A live request may ask for the connection to be dropped
+                // before any answer: only the connection layer can do that.
+                let service = hyper::service::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {
+                    let app = app.clone();
+                    async move {
+                        if live::wants_abort_before_headers(request.uri().path(), request.uri().query()) {
+                            return Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "fault injected by statusatlas"));
+                        }
+                        Ok(app.oneshot(request.map(axum::body::Body::new)).await.unwrap_or_else(|never| match never {}))
+                    }
+                });
                 let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection.into_owned());
                 tokio::spawn(async move {

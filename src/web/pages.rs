@@ -335,6 +335,11 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
             .collect(),
         picker: picker(catalog, e),
         embed: super::embed::snippets_for_code(base, e),
+        live: (e.protocol == Protocol::Http)
+            .then(|| e.code.parse::<u16>().ok())
+            .flatten()
+            .filter(|c| (100..=599).contains(c))
+            .map(|c| format!("curl -i {base}/status/{c}")),
         situations: catalog
             .situations_of(e)
             .into_iter()

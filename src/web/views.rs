@@ -291,6 +291,8 @@ pub struct CodePage {
     /// "The same situation in other protocols" pages this code is part of.
     pub situations: Vec<Link>,
     pub embed: super::embed::Snippets,
+    /// `curl -i BASE/status/407`, for HTTP codes the live endpoint can send.
+    pub live: Option<String>,
 }
 
 #[derive(Template)]

@@ -5,6 +5,7 @@ mod cli;
 mod compare;
 mod embed;
 mod export;
+mod live;
 mod protocols;
 mod search;
 mod support;
