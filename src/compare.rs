@@ -54,7 +54,13 @@ impl std::fmt::Display for CompareError {
 pub fn canonical_order<'a>(a: &'a Entry, b: &'a Entry) -> (&'a Entry, &'a Entry) {
     // Across protocols the order is alphabetical (grpc before http), so that
     // the URL reads /compare/grpc/14-vs-http/503.
-    let key = |e: &Entry| (e.protocol.slug(), e.code.parse::<u64>().unwrap_or(u64::MAX), e.id.clone());
+    let key = |e: &Entry| {
+        (
+            e.protocol.slug(),
+            e.code.parse::<u64>().unwrap_or(u64::MAX),
+            e.id.clone(),
+        )
+    };
     if key(a) <= key(b) { (a, b) } else { (b, a) }
 }
 
@@ -86,7 +92,13 @@ pub fn compare<'a>(
     let title = if a.protocol == b.protocol {
         format!("{} {} vs {}", a.protocol.name(), a.title(), b.title())
     } else {
-        format!("{} {} vs {} {}", a.protocol.name(), a.title(), b.protocol.name(), b.title())
+        format!(
+            "{} {} vs {} {}",
+            a.protocol.name(),
+            a.title(),
+            b.protocol.name(),
+            b.title()
+        )
     };
     Ok(Comparison {
         a,
@@ -253,11 +265,21 @@ fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
     let mut push = |fact: &'static str, va: String, vb: String, always: bool| {
         let differs = va != vb;
         if differs || always {
-            rows.push(FactRow { fact, a: va, b: vb, differs });
+            rows.push(FactRow {
+                fact,
+                a: va,
+                b: vb,
+                differs,
+            });
         }
     };
     if a.protocol != b.protocol {
-        push("Protocol", a.protocol.name().into(), b.protocol.name().into(), true);
+        push(
+            "Protocol",
+            a.protocol.name().into(),
+            b.protocol.name().into(),
+            true,
+        );
     }
     push("Class", class_text(a), class_text(b), true);
     if let (Some(oa), Some(ob)) = (outcome(a), outcome(b)) {
@@ -266,7 +288,12 @@ fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
     push("Registry status", registry_text(a), registry_text(b), false);
     push("Who sends it", senders(a), senders(b), false);
     if !(a.headers.is_empty() && b.headers.is_empty()) {
-        push("Headers it is defined with", headers_text(a), headers_text(b), false);
+        push(
+            "Headers it is defined with",
+            headers_text(a),
+            headers_text(b),
+            false,
+        );
     }
     if let (Some(x), Some(y)) = (a.body_allowed(), b.body_allowed()) {
         push("Body allowed", yes_no(x), yes_no(y), false);
@@ -298,8 +325,18 @@ fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
         };
         push("HTTP status", text(a), text(b), false);
     }
-    push("What the client should do", cap(a.retry.label()), cap(b.retry.label()), true);
-    push("Specification", a.reference.clone(), b.reference.clone(), true);
+    push(
+        "What the client should do",
+        cap(a.retry.label()),
+        cap(b.retry.label()),
+        true,
+    );
+    push(
+        "Specification",
+        a.reference.clone(),
+        b.reference.clone(),
+        true,
+    );
     rows
 }
 
@@ -316,11 +353,19 @@ fn class_meaning(e: &Entry) -> Option<&'static str> {
     let first = e.code.chars().next()?;
     e.class.as_ref()?;
     Some(match (e.protocol, first) {
-        (Protocol::Http | Protocol::Sip, '1') => "an interim answer while the request is still being handled",
+        (Protocol::Http | Protocol::Sip, '1') => {
+            "an interim answer while the request is still being handled"
+        }
         (Protocol::Http | Protocol::Sip, '2') => "that the request succeeded",
-        (Protocol::Http | Protocol::Sip, '3') => "that the client has to look elsewhere to complete the request",
-        (Protocol::Http, '4') | (Protocol::Sip, '4') => "a problem with the request that the client has to resolve",
-        (Protocol::Http | Protocol::Sip, '5') => "that the server, or a server acting for it, failed to handle the request",
+        (Protocol::Http | Protocol::Sip, '3') => {
+            "that the client has to look elsewhere to complete the request"
+        }
+        (Protocol::Http, '4') | (Protocol::Sip, '4') => {
+            "a problem with the request that the client has to resolve"
+        }
+        (Protocol::Http | Protocol::Sip, '5') => {
+            "that the server, or a server acting for it, failed to handle the request"
+        }
         (Protocol::Sip, '6') => "a final refusal that no other destination will change",
         (_, '1') => "a preliminary reply: another reply follows",
         (_, '2') => "that the command succeeded",
@@ -371,7 +416,11 @@ fn guidance(a: &Entry, b: &Entry) -> Vec<String> {
             out.push(format!(
                 "{} {s} response is defined with {list}, so look for {} there.",
                 cap(article_for(s)),
-                if e.headers.len() == 1 { "that header" } else { "those headers" }
+                if e.headers.len() == 1 {
+                    "that header"
+                } else {
+                    "those headers"
+                }
             ));
         }
     }
@@ -399,7 +448,9 @@ fn guidance(a: &Entry, b: &Entry) -> Vec<String> {
             ));
         }
         if e.status == Status::Deprecated && o.status != Status::Deprecated {
-            out.push(format!("{s} is deprecated: new software should not send it."));
+            out.push(format!(
+                "{s} is deprecated: new software should not send it."
+            ));
         }
     }
     out
@@ -446,10 +497,24 @@ pub fn entry_facts(e: &Entry) -> Vec<(&'static str, String)> {
         rows.push(("Cacheable by default", yes_no(c)));
     }
     if let Some(m) = e.method_preserved {
-        rows.push(("Method kept on redirect", if m { "yes".into() } else { "no: POST may become GET".into() }));
+        rows.push((
+            "Method kept on redirect",
+            if m {
+                "yes".into()
+            } else {
+                "no: POST may become GET".into()
+            },
+        ));
     }
     if let Some(s) = e.sendable {
-        rows.push(("May be sent in a Close frame", if s { "yes".into() } else { "no: reported locally only".into() }));
+        rows.push((
+            "May be sent in a Close frame",
+            if s {
+                "yes".into()
+            } else {
+                "no: reported locally only".into()
+            },
+        ));
     }
     if let Some(m) = e.http_mapping {
         rows.push(("HTTP status", format!("HTTP {m}")));

@@ -37,8 +37,23 @@ pub fn routes() -> Vec<String> {
     let catalog = catalog();
     let mut paths = crate::web::site::page_paths();
     let pages = paths.clone();
-    paths.extend(["/embed/", "/embed.js", "/sitemap.xml", "/robots.txt", "/api/openapi.json", "/api/v1/protocols", "/api/v1/catalog.json"].map(String::from));
-    paths.extend(crate::web::site::ASSETS.iter().map(|(name, _, _)| format!("/assets/{name}")));
+    paths.extend(
+        [
+            "/embed/",
+            "/embed.js",
+            "/sitemap.xml",
+            "/robots.txt",
+            "/api/openapi.json",
+            "/api/v1/protocols",
+            "/api/v1/catalog.json",
+        ]
+        .map(String::from),
+    );
+    paths.extend(
+        crate::web::site::ASSETS
+            .iter()
+            .map(|(name, _, _)| format!("/assets/{name}")),
+    );
     for p in catalog.protocols() {
         let slug = p.protocol.slug();
         paths.push(format!("/api/v1/{slug}/codes"));
@@ -63,13 +78,17 @@ pub fn routes() -> Vec<String> {
 pub fn file_for(path: &str, content_type: &str) -> PathBuf {
     let trimmed = path.trim_start_matches('/');
     let last = trimmed.rsplit('/').next().unwrap_or("");
-    let has_extension = last
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| matches!(ext, "html" | "json" | "svg" | "xml" | "txt" | "js" | "css"));
+    let has_extension = last.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(ext, "html" | "json" | "svg" | "xml" | "txt" | "js" | "css")
+    });
     if has_extension {
         return PathBuf::from(trimmed);
     }
-    let index = if content_type.starts_with("application/json") { "index.json" } else { "index.html" };
+    let index = if content_type.starts_with("application/json") {
+        "index.json"
+    } else {
+        "index.html"
+    };
     PathBuf::from(trimmed).join(index)
 }
 
@@ -86,13 +105,15 @@ fn prepare(dir: &Path, force: bool) -> Result<(), String> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() && !force {
-                return Err(format!("{} is not empty; use --force to write into it anyway", dir.display()));
+                return Err(format!(
+                    "{} is not empty; use --force to write into it anyway",
+                    dir.display()
+                ));
             }
             Ok(())
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display())),
         Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
     }
 }
@@ -105,14 +126,19 @@ async fn export(options: &Options) -> Result<Summary, String> {
     let bar = if options.progress {
         let bar = indicatif::ProgressBar::new(routes.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, {eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files, {per_sec}, {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) * 2;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        * 2;
     let mut tasks = tokio::task::JoinSet::new();
     let mut summary = Summary::default();
     let mut queue = routes.into_iter();
@@ -144,11 +170,24 @@ async fn export(options: &Options) -> Result<Summary, String> {
     Ok(summary)
 }
 
-async fn write_route(app: axum::Router, dir: &Path, path: &str, precompress: bool) -> Result<u64, String> {
-    let request = Request::get(path).body(Body::empty()).map_err(|e| format!("{path}: {e}"))?;
-    let response = app.oneshot(request).await.map_err(|e| format!("{path}: {e}"))?;
+async fn write_route(
+    app: axum::Router,
+    dir: &Path,
+    path: &str,
+    precompress: bool,
+) -> Result<u64, String> {
+    let request = Request::get(path)
+        .body(Body::empty())
+        .map_err(|e| format!("{path}: {e}"))?;
+    let response = app
+        .oneshot(request)
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
     if response.status() != StatusCode::OK {
-        return Err(format!("{path} answered {} instead of 200", response.status()));
+        return Err(format!(
+            "{path} answered {} instead of 200",
+            response.status()
+        ));
     }
     let content_type = response
         .headers()
@@ -165,9 +204,11 @@ async fn write_route(app: axum::Router, dir: &Path, path: &str, precompress: boo
     let target = dir.join(file_for(path, &content_type));
     tokio::task::spawn_blocking(move || {
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&target, &body).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        std::fs::write(&target, &body)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         if precompress {
             let rendered = crate::web::cache::Rendered::new("", "", body.clone());
             write_beside(&target, "gz", &rendered.gzip())?;
@@ -184,6 +225,8 @@ fn write_beside(target: &Path, extension: &str, bytes: &[u8]) -> Result<(), Stri
     name.push(".");
     name.push(extension);
     let path = PathBuf::from(name);
-    let mut file = std::fs::File::create(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut file = std::fs::File::create(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -5,10 +5,10 @@
 //! server and the static export all call in the same way.
 
 pub mod catalog;
+pub mod cli;
 pub mod compare;
 pub mod export;
 pub mod relations;
 pub mod search;
 pub mod text;
-pub mod cli;
 pub mod web;

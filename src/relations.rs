@@ -64,7 +64,10 @@ pub fn relations_of<'a>(catalog: &'a Catalog, entry: &'a Entry) -> Vec<Relation<
                 && let Some(g) = grpc_code_for_http_status(catalog, &entry.code)
             {
                 out.push(Relation {
-                    title: format!("What a gRPC client reports for an HTTP {} answer", entry.code),
+                    title: format!(
+                        "What a gRPC client reports for an HTTP {} answer",
+                        entry.code
+                    ),
                     entries: vec![g],
                     comparable: g.http_mapping.is_some_and(|m| m.to_string() == entry.code),
                 });
@@ -103,7 +106,10 @@ pub fn relations_of<'a>(catalog: &'a Catalog, entry: &'a Entry) -> Vec<Relation<
                     .collect();
                 if !enhanced.is_empty() {
                     out.push(Relation {
-                        title: format!("Enhanced status codes registered for use with {}", entry.code),
+                        title: format!(
+                            "Enhanced status codes registered for use with {}",
+                            entry.code
+                        ),
                         entries: enhanced,
                         comparable: false,
                     });
@@ -122,7 +128,11 @@ pub fn relations_of<'a>(catalog: &'a Catalog, entry: &'a Entry) -> Vec<Relation<
                     comparable: false,
                 });
             }
-            if let Some(base) = entry.base_id.as_deref().and_then(|id| catalog.get(Protocol::Smtp, id)) {
+            if let Some(base) = entry
+                .base_id
+                .as_deref()
+                .and_then(|id| catalog.get(Protocol::Smtp, id))
+            {
                 out.push(Relation {
                     title: "The registered code in every class".to_string(),
                     entries: vec![base],

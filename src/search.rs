@@ -154,7 +154,11 @@ impl<'a> SearchIndex<'a> {
                     .items
                     .iter()
                     .filter(|i| i.entry.protocol == p)
-                    .map(|i| Hit { entry: i.entry, score: 100, matched: MatchKind::Class })
+                    .map(|i| Hit {
+                        entry: i.entry,
+                        score: 100,
+                        matched: MatchKind::Class,
+                    })
                     .collect();
             }
             return hits;
@@ -166,7 +170,11 @@ impl<'a> SearchIndex<'a> {
             if let Some((score, matched)) = code_score(item.entry, trimmed)
                 .or_else(|| text_score(item, trimmed, &query_slug, &tokens))
             {
-                hits.push(Hit { entry: item.entry, score, matched });
+                hits.push(Hit {
+                    entry: item.entry,
+                    score,
+                    matched,
+                });
             }
         }
         // Fuzzy matching is the fallback for words that match nothing as
@@ -176,11 +184,17 @@ impl<'a> SearchIndex<'a> {
             let mut matcher = Matcher::new(Config::DEFAULT);
             let mut buf = Vec::new();
             for item in self.items.iter().filter(in_scope) {
-                if let Some(s) = pattern.score(Utf32Str::new(&item.haystack, &mut buf), &mut matcher) {
+                if let Some(s) =
+                    pattern.score(Utf32Str::new(&item.haystack, &mut buf), &mut matcher)
+                {
                     // Scattered subsequences score low; keep only tight ones.
                     let per_char = s / query.len().max(1) as u32;
                     if per_char >= 12 {
-                        hits.push(Hit { entry: item.entry, score: 100 + s.min(199), matched: MatchKind::Fuzzy });
+                        hits.push(Hit {
+                            entry: item.entry,
+                            score: 100 + s.min(199),
+                            matched: MatchKind::Fuzzy,
+                        });
                     }
                 }
             }
@@ -188,7 +202,10 @@ impl<'a> SearchIndex<'a> {
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
-                .then((a.entry.status == Status::Unofficial).cmp(&(b.entry.status == Status::Unofficial)))
+                .then(
+                    (a.entry.status == Status::Unofficial)
+                        .cmp(&(b.entry.status == Status::Unofficial)),
+                )
                 .then(a.entry.protocol.cmp(&b.entry.protocol))
                 .then(code_order(a.entry).cmp(&code_order(b.entry)))
         });
@@ -198,14 +215,21 @@ impl<'a> SearchIndex<'a> {
     /// Replaces each unknown word by the closest known one, if any is close.
     fn correct(&self, query: &str) -> Option<String> {
         let tokens = words(query);
-        if tokens.is_empty() || tokens.iter().all(|t| t.chars().all(|c| c.is_ascii_digit() || c == '.')) {
+        if tokens.is_empty()
+            || tokens
+                .iter()
+                .all(|t| t.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        {
             return None;
         }
         let mut changed = false;
         let corrected: Vec<String> = tokens
             .into_iter()
             .map(|t| {
-                if t.len() < 3 || self.vocabulary.contains(&t) || !t.chars().all(char::is_alphabetic) {
+                if t.len() < 3
+                    || self.vocabulary.contains(&t)
+                    || !t.chars().all(char::is_alphabetic)
+                {
                     return t;
                 }
                 let allowed = if t.len() <= 5 { 1 } else { 2 };
@@ -259,12 +283,20 @@ fn split_protocol(query: &str) -> (Option<Protocol>, String) {
 /// Scores codes written as numbers, prefixes, classes (`4xx`, `5yz`) and
 /// SMTP enhanced codes with their class digit (`5.7.1` finds `X.7.1`).
 fn code_score(e: &Entry, q: &str) -> Option<(u32, MatchKind)> {
-    if q.is_empty() || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+    if q.is_empty()
+        || !q
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
         return None;
     }
     let code = e.code.to_ascii_lowercase();
     let id = e.id.to_ascii_lowercase();
-    let unofficial_penalty = if e.status == Status::Unofficial { 10 } else { 0 };
+    let unofficial_penalty = if e.status == Status::Unofficial {
+        10
+    } else {
+        0
+    };
     if code == q || id == q {
         return Some((1000 - unofficial_penalty, MatchKind::Code));
     }
@@ -300,7 +332,10 @@ fn text_score(item: &Item, q: &str, q_slug: &str, tokens: &[String]) -> Option<(
         return Some((920, MatchKind::Alias));
     }
     if tokens.iter().all(|t| has_word(&item.phrase_words, t, true)) {
-        let exact = tokens.iter().filter(|t| item.phrase_words.contains(t)).count() as u32;
+        let exact = tokens
+            .iter()
+            .filter(|t| item.phrase_words.contains(t))
+            .count() as u32;
         let coverage = (tokens.len() * 20 / item.phrase_words.len().max(1)) as u32;
         return Some((600 + exact * 10 + coverage, MatchKind::Phrase));
     }
@@ -353,7 +388,11 @@ impl<'a> From<&'a SearchOutcome<'a>> for SearchJson<'a> {
             results: o
                 .results
                 .iter()
-                .map(|h| JsonHit { score: h.score, matched: h.matched, entry: h.entry.into() })
+                .map(|h| JsonHit {
+                    score: h.score,
+                    matched: h.matched,
+                    entry: h.entry.into(),
+                })
                 .collect(),
         }
     }
@@ -368,7 +407,11 @@ pub fn index() -> &'static SearchIndex<'static> {
 
 /// Codes to suggest when a lookup finds nothing: the nearest codes by number
 /// for numeric input, the best search results for words.
-pub fn suggestions<'a>(index: &SearchIndex<'a>, protocol: Option<Protocol>, input: &str) -> Vec<&'a Entry> {
+pub fn suggestions<'a>(
+    index: &SearchIndex<'a>,
+    protocol: Option<Protocol>,
+    input: &str,
+) -> Vec<&'a Entry> {
     let trimmed: String = input.trim().chars().take(MAX_QUERY_CHARS).collect();
     if let Ok(n) = trimmed.parse::<u64>() {
         let mut near: Vec<&Entry> = index
@@ -380,7 +423,13 @@ pub fn suggestions<'a>(index: &SearchIndex<'a>, protocol: Option<Protocol>, inpu
         // Same class first (299 suggests 2xx codes), then by distance.
         near.sort_by_key(|e| {
             let other_class = e.code.chars().next() != trimmed.chars().next();
-            (other_class, e.code.parse::<u64>().map(|c| c.abs_diff(n)).unwrap_or(u64::MAX))
+            (
+                other_class,
+                e.code
+                    .parse::<u64>()
+                    .map(|c| c.abs_diff(n))
+                    .unwrap_or(u64::MAX),
+            )
         });
         near.truncate(3);
         return near;
@@ -389,5 +438,10 @@ pub fn suggestions<'a>(index: &SearchIndex<'a>, protocol: Option<Protocol>, inpu
         Some(p) => format!("{} {trimmed}", p.slug()),
         None => trimmed,
     };
-    index.search(&query, 3).results.into_iter().map(|h| h.entry).collect()
+    index
+        .search(&query, 3)
+        .results
+        .into_iter()
+        .map(|h| h.entry)
+        .collect()
 }

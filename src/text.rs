@@ -31,7 +31,12 @@ pub fn prose_problems(text: &str) -> Vec<String> {
             && chars.get(i + 2).is_none_or(|c| c.is_whitespace());
         let doubled = w[0] == '.' && w[1] == '.' && chars.get(i + 2) != Some(&'.');
         if dangling || doubled {
-            out.push(format!("has dangling punctuation near {:?}", &chars[i.saturating_sub(12)..(i + 3).min(chars.len())].iter().collect::<String>()));
+            out.push(format!(
+                "has dangling punctuation near {:?}",
+                &chars[i.saturating_sub(12)..(i + 3).min(chars.len())]
+                    .iter()
+                    .collect::<String>()
+            ));
         }
     }
     let words: Vec<&str> = text.split_whitespace().collect();

@@ -8,13 +8,41 @@ use std::fmt;
 
 /// The data files compiled into the binary: the single source of truth.
 pub const EMBEDDED: &[(Protocol, &str, &str)] = &[
-    (Protocol::Http, "data/http.toml", include_str!("../../data/http.toml")),
-    (Protocol::Smtp, "data/smtp.toml", include_str!("../../data/smtp.toml")),
-    (Protocol::Grpc, "data/grpc.toml", include_str!("../../data/grpc.toml")),
-    (Protocol::Websocket, "data/websocket.toml", include_str!("../../data/websocket.toml")),
-    (Protocol::Ftp, "data/ftp.toml", include_str!("../../data/ftp.toml")),
-    (Protocol::Sip, "data/sip.toml", include_str!("../../data/sip.toml")),
-    (Protocol::Dns, "data/dns.toml", include_str!("../../data/dns.toml")),
+    (
+        Protocol::Http,
+        "data/http.toml",
+        include_str!("../../data/http.toml"),
+    ),
+    (
+        Protocol::Smtp,
+        "data/smtp.toml",
+        include_str!("../../data/smtp.toml"),
+    ),
+    (
+        Protocol::Grpc,
+        "data/grpc.toml",
+        include_str!("../../data/grpc.toml"),
+    ),
+    (
+        Protocol::Websocket,
+        "data/websocket.toml",
+        include_str!("../../data/websocket.toml"),
+    ),
+    (
+        Protocol::Ftp,
+        "data/ftp.toml",
+        include_str!("../../data/ftp.toml"),
+    ),
+    (
+        Protocol::Sip,
+        "data/sip.toml",
+        include_str!("../../data/sip.toml"),
+    ),
+    (
+        Protocol::Dns,
+        "data/dns.toml",
+        include_str!("../../data/dns.toml"),
+    ),
 ];
 
 pub const EMBEDDED_PAIRS: (&str, &str) = ("data/pairs.toml", include_str!("../../data/pairs.toml"));

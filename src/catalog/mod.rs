@@ -80,7 +80,11 @@ impl ProtocolCodes {
 
 impl Catalog {
     fn new(protocols: Vec<ProtocolCodes>, pairs: Vec<Pair>, situations: Vec<Situation>) -> Catalog {
-        Catalog { protocols, pairs, situations }
+        Catalog {
+            protocols,
+            pairs,
+            situations,
+        }
     }
 
     pub fn situations(&self) -> &[Situation] {
@@ -96,7 +100,11 @@ impl Catalog {
         let id = entry.base_id.as_deref().unwrap_or(&entry.id);
         self.situations
             .iter()
-            .filter(|s| s.members.iter().any(|m| m.protocol == entry.protocol && m.id == id))
+            .filter(|s| {
+                s.members
+                    .iter()
+                    .any(|m| m.protocol == entry.protocol && m.id == id)
+            })
             .collect()
     }
 
@@ -129,7 +137,10 @@ impl Catalog {
         if wanted.is_empty() || wanted.len() > 64 {
             return Vec::new();
         }
-        if let Some(e) = codes.get(wanted).or_else(|| codes.get(&wanted.to_ascii_uppercase())) {
+        if let Some(e) = codes
+            .get(wanted)
+            .or_else(|| codes.get(&wanted.to_ascii_uppercase()))
+        {
             return vec![e];
         }
         let folded = fold_name(wanted);
@@ -188,7 +199,8 @@ impl Catalog {
     /// Entries of other protocols that carry the same three-digit number
     /// (HTTP 404 and SIP 404; SMTP 250 and FTP 250).
     pub fn same_number_elsewhere<'a>(&'a self, entry: &'a Entry) -> Vec<&'a Entry> {
-        let three_digits = |e: &Entry| e.code.len() == 3 && e.code.bytes().all(|b| b.is_ascii_digit());
+        let three_digits =
+            |e: &Entry| e.code.len() == 3 && e.code.bytes().all(|b| b.is_ascii_digit());
         if !three_digits(entry) {
             return Vec::new();
         }

@@ -253,7 +253,10 @@ impl Entry {
             .iter()
             .filter_map(|(key, _)| {
                 let value = self.constants.get(*key)?;
-                Some((super::protocol::ecosystem_label(self.protocol, key)?, value.as_str()))
+                Some((
+                    super::protocol::ecosystem_label(self.protocol, key)?,
+                    value.as_str(),
+                ))
             })
             .collect()
     }
@@ -303,9 +306,9 @@ impl Entry {
     /// says so (HTTP: never for 1xx, 204 and 304).
     pub fn body_allowed(&self) -> Option<bool> {
         match self.protocol {
-            Protocol::Http => Some(
-                !(self.code.starts_with('1') || self.code == "204" || self.code == "304"),
-            ),
+            Protocol::Http => {
+                Some(!(self.code.starts_with('1') || self.code == "204" || self.code == "304"))
+            }
             _ => None,
         }
     }
@@ -323,7 +326,9 @@ pub fn article_for(next: &str) -> &'static str {
         c if c.is_ascii_digit() => false,
         _ => {
             (lower.starts_with(['a', 'e', 'i', 'o'])
-                || (lower.starts_with('u') && !lower.starts_with("uni") && !lower.starts_with("use")))
+                || (lower.starts_with('u')
+                    && !lower.starts_with("uni")
+                    && !lower.starts_with("use")))
                 || lower.starts_with("http")
                 || lower.starts_with("ftp")
                 || lower.starts_with("smtp")

@@ -5,7 +5,19 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
     Http,
@@ -140,7 +152,10 @@ pub struct Class {
 
 impl Class {
     pub fn new(key: String, name: &str) -> Class {
-        Class { key, name: name.to_string() }
+        Class {
+            key,
+            name: name.to_string(),
+        }
     }
 
     /// "4xx Client Error"

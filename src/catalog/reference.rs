@@ -43,10 +43,9 @@ fn parse_part(part: &str) -> SpecRef {
         Some(format!("https://datatracker.ietf.org/doc/{part}/"))
     } else if let Some(path) = part.strip_prefix("grpc/grpc ") {
         Some(format!("https://github.com/grpc/grpc/blob/master/{path}"))
-    } else if let Some(path) = part.strip_prefix("googleapis ") {
-        Some(format!("https://github.com/googleapis/googleapis/blob/master/{path}"))
     } else {
-        None
+        part.strip_prefix("googleapis ")
+            .map(|path| format!("https://github.com/googleapis/googleapis/blob/master/{path}"))
     };
     SpecRef {
         text,

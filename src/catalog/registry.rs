@@ -23,11 +23,20 @@ const SMTP_ENHANCED: (&str, &str) = (
 const GRPC: (&str, &str) = ("grpc.csv", include_str!("../../data/registries/grpc.csv"));
 /// HTTP status to gRPC code, as gRPC clients map a non-gRPC HTTP answer.
 pub const GRPC_HTTP_MAPPING: &str = include_str!("../../data/registries/grpc-http-mapping.csv");
-const WEBSOCKET: (&str, &str) = ("websocket.csv", include_str!("../../data/registries/websocket.csv"));
+const WEBSOCKET: (&str, &str) = (
+    "websocket.csv",
+    include_str!("../../data/registries/websocket.csv"),
+);
 const FTP: (&str, &str) = ("ftp.csv", include_str!("../../data/registries/ftp.csv"));
 const SIP: (&str, &str) = ("sip.csv", include_str!("../../data/registries/sip.csv"));
-const DNS_RCODE: (&str, &str) = ("dns-rcode.csv", include_str!("../../data/registries/dns-rcode.csv"));
-const DNS_EDE: (&str, &str) = ("dns-ede.csv", include_str!("../../data/registries/dns-ede.csv"));
+const DNS_RCODE: (&str, &str) = (
+    "dns-rcode.csv",
+    include_str!("../../data/registries/dns-rcode.csv"),
+);
+const DNS_EDE: (&str, &str) = (
+    "dns-ede.csv",
+    include_str!("../../data/registries/dns-ede.csv"),
+);
 
 /// Statuses an entry of a registry without a status column may have.
 const REGISTERED: &[Status] = &[Status::Standard, Status::Deprecated, Status::Unused];
@@ -63,13 +72,18 @@ impl RegistryRow {
         if let Some(r) = &self.reference
             && &entry.reference != r
         {
-            out.push(format!("reference is {:?}, registry says {r:?}", entry.reference));
+            out.push(format!(
+                "reference is {:?}, registry says {r:?}",
+                entry.reference
+            ));
         }
         for (field, expected) in &self.extra {
             let actual = match *field {
                 "basic_codes" => entry.basic_codes.clone(),
                 "http_mapping" => entry.http_mapping.map(|m| m.to_string()),
-                "sendable" => entry.sendable.map(|s| if s { "yes".into() } else { "no".into() }),
+                "sendable" => entry
+                    .sendable
+                    .map(|s| if s { "yes".into() } else { "no".into() }),
                 "long_name" => entry.long_name.clone(),
                 _ => None,
             };
@@ -130,8 +144,22 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
         }
         Protocol::Smtp => {
             let mut rows = simple(SMTP, Some("basic"), 0, 1, Some(2), &[]);
-            rows.extend(simple(SMTP_CLASSES, Some("enhanced-class"), 0, 1, Some(2), &[]));
-            rows.extend(simple(SMTP_ENHANCED, Some("enhanced"), 0, 1, Some(3), &[("basic_codes", 2)]));
+            rows.extend(simple(
+                SMTP_CLASSES,
+                Some("enhanced-class"),
+                0,
+                1,
+                Some(2),
+                &[],
+            ));
+            rows.extend(simple(
+                SMTP_ENHANCED,
+                Some("enhanced"),
+                0,
+                1,
+                Some(3),
+                &[("basic_codes", 2)],
+            ));
             rows
         }
         Protocol::Grpc => simple(GRPC, None, 0, 1, Some(3), &[("http_mapping", 2)]),

@@ -38,8 +38,15 @@ fn validate_situations(catalog: &Catalog, problems: &mut Vec<String>) {
         if !slugs.insert(s.slug.as_str()) {
             problems.push(format!("{at}: the slug is used twice"));
         }
-        if s.slug.is_empty() || !s.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            problems.push(format!("{at}: the slug must be lowercase letters, digits and dashes"));
+        if s.slug.is_empty()
+            || !s
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            problems.push(format!(
+                "{at}: the slug must be lowercase letters, digits and dashes"
+            ));
         }
         for (field, text) in [("title", &s.title), ("summary", &s.summary)] {
             for p in prose_problems(text) {
@@ -47,11 +54,17 @@ fn validate_situations(catalog: &Catalog, problems: &mut Vec<String>) {
             }
         }
         if s.members.len() < 2 {
-            problems.push(format!("{at}: a situation needs codes from several protocols"));
+            problems.push(format!(
+                "{at}: a situation needs codes from several protocols"
+            ));
         }
         for m in &s.members {
             if catalog.get(m.protocol, &m.id).is_none() {
-                problems.push(format!("{at}: {} {} does not exist", m.protocol.slug(), m.id));
+                problems.push(format!(
+                    "{at}: {} {} does not exist",
+                    m.protocol.slug(),
+                    m.id
+                ));
             }
             for p in prose_problems(&m.note) {
                 problems.push(format!("{at}: note of {} {} {p}", m.protocol.slug(), m.id));
@@ -74,7 +87,9 @@ fn validate_protocol(codes: &ProtocolCodes, problems: &mut Vec<String>) {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         {
-            problems.push(format!("{at}: the id must be letters, digits, dots and dashes"));
+            problems.push(format!(
+                "{at}: the id must be letters, digits, dots and dashes"
+            ));
         }
         check_entry(codes, e, &at, problems);
     }
@@ -90,7 +105,9 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
     ];
     let fixes = e.how_to_fix.parts();
     if fixes.is_empty() {
-        problems.push(format!("{at}: fix needs at least one of client, server, operator"));
+        problems.push(format!(
+            "{at}: fix needs at least one of client, server, operator"
+        ));
     }
     prose.extend(fixes.iter().map(|(who, text)| (*who, *text)));
     for (field, text) in prose {
@@ -102,14 +119,22 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
         }
     }
     if e.summary.len() > 220 {
-        problems.push(format!("{at}: summary is longer than a tooltip ({} chars)", e.summary.len()));
+        problems.push(format!(
+            "{at}: summary is longer than a tooltip ({} chars)",
+            e.summary.len()
+        ));
     }
     let unofficial = e.status == Status::Unofficial;
     if unofficial != e.vendor.is_some() {
-        problems.push(format!("{at}: a vendor is required for unofficial codes and only for them"));
+        problems.push(format!(
+            "{at}: a vendor is required for unofficial codes and only for them"
+        ));
     }
     if unofficial && e.id == e.code {
-        problems.push(format!("{at}: an unofficial code needs its own id such as {}-vendor", e.code));
+        problems.push(format!(
+            "{at}: an unofficial code needs its own id such as {}-vendor",
+            e.code
+        ));
     }
     if protocol == Protocol::Http {
         if e.code.len() != 3 || !e.code.chars().all(|c| c.is_ascii_digit()) {
@@ -122,7 +147,9 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
         problems.push(format!("{at}: cacheable applies to HTTP only"));
     }
     if e.method_preserved.is_some() && !(protocol == Protocol::Http && e.code.starts_with('3')) {
-        problems.push(format!("{at}: method_preserved applies to HTTP redirects only"));
+        problems.push(format!(
+            "{at}: method_preserved applies to HTTP redirects only"
+        ));
     }
     let extras = [
         ("http_mapping", e.http_mapping.is_some(), Protocol::Grpc),
@@ -206,7 +233,10 @@ fn check_registry(codes: &ProtocolCodes, problems: &mut Vec<String>) {
                 row.file,
                 row.code,
                 row.phrase,
-                row.vendor.as_ref().map(|v| format!(" ({v})")).unwrap_or_default()
+                row.vendor
+                    .as_ref()
+                    .map(|v| format!(" ({v})"))
+                    .unwrap_or_default()
             )),
         }
     }
@@ -234,7 +264,11 @@ fn validate_pairs(catalog: &Catalog, problems: &mut Vec<String>) {
         if p.a == p.b {
             problems.push(format!("{at}: a code is not compared with itself"));
         }
-        let key = if p.a < p.b { (&p.a, &p.b) } else { (&p.b, &p.a) };
+        let key = if p.a < p.b {
+            (&p.a, &p.b)
+        } else {
+            (&p.b, &p.a)
+        };
         if !seen.insert((p.protocol, key.0.clone(), key.1.clone())) {
             problems.push(format!("{at}: listed twice"));
         }

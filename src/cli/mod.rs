@@ -137,7 +137,12 @@ pub struct Failure {
 
 impl Failure {
     fn usage(message: impl Into<String>) -> Failure {
-        Failure { code: EXIT_USAGE, kind: "usage", message: message.into(), suggestions: Vec::new() }
+        Failure {
+            code: EXIT_USAGE,
+            kind: "usage",
+            message: message.into(),
+            suggestions: Vec::new(),
+        }
     }
 }
 
@@ -146,7 +151,11 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_FOUND };
+            let code = if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_FOUND
+            };
             // Help and version go to stdout; a closed pipe is not an error.
             let _ = e.print();
             return code;
@@ -176,7 +185,10 @@ pub fn main() -> i32 {
 fn report(failure: &Failure, json: bool, out: &mut impl Write) -> i32 {
     let mut line = format!("statusatlas: {}", failure.message);
     if !failure.suggestions.is_empty() {
-        line.push_str(&format!(" (did you mean: {}?)", failure.suggestions.join(", ")));
+        line.push_str(&format!(
+            " (did you mean: {}?)",
+            failure.suggestions.join(", ")
+        ));
     }
     eprintln!("{line}");
     if json {
@@ -212,7 +224,9 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 return compare_entries(Some(pa), a, Some(pb), b, json, out);
             }
             match split_protocol_word(&words) {
-                Ok((p, rest)) if rest.len() == 2 => compare_command(p, &rest[0], &rest[1], json, out),
+                Ok((p, rest)) if rest.len() == 2 => {
+                    compare_command(p, &rest[0], &rest[1], json, out)
+                }
                 Ok(_) => Ok(Err(Failure::usage(
                     "compare takes two codes, optionally after a protocol (compare http 101 407), or two protocol-code pairs (compare grpc 14 http 503)",
                 ))),
@@ -226,8 +240,15 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             };
             search_command(&words.join(" "), limit, json, out)
         }
-        Some(Sub::List { protocol, class }) => list_command(protocol.as_deref(), class.as_deref(), json, out),
-        Some(Sub::Export { dir, base_url, force, precompress }) => {
+        Some(Sub::List { protocol, class }) => {
+            list_command(protocol.as_deref(), class.as_deref(), json, out)
+        }
+        Some(Sub::Export {
+            dir,
+            base_url,
+            force,
+            precompress,
+        }) => {
             let base_url = match validate_base_url(&base_url) {
                 Ok(b) => b,
                 Err(f) => return Ok(Err(f)),
@@ -251,10 +272,21 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                     );
                     Ok(Ok(()))
                 }
-                Err(e) => Ok(Err(Failure { code: EXIT_NOT_FOUND, kind: "export", message: e, suggestions: vec![] })),
+                Err(e) => Ok(Err(Failure {
+                    code: EXIT_NOT_FOUND,
+                    kind: "export",
+                    message: e,
+                    suggestions: vec![],
+                })),
             }
         }
-        Some(Sub::Serve { addr, base_url, live_max_delay, live_max_delayed, live_rate }) => {
+        Some(Sub::Serve {
+            addr,
+            base_url,
+            live_max_delay,
+            live_max_delayed,
+            live_rate,
+        }) => {
             let max_delay = match crate::web::live::parse_delay(&live_max_delay) {
                 Ok(d) => d,
                 Err(e) => return Ok(Err(Failure::usage(format!("--live-max-delay: {e}")))),
@@ -284,7 +316,11 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             std::fs::create_dir_all(&dir)?;
             let mut page = std::fs::File::create(dir.join("statusatlas.1"))?;
             clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-            for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish] {
+            for shell in [
+                clap_complete::Shell::Bash,
+                clap_complete::Shell::Zsh,
+                clap_complete::Shell::Fish,
+            ] {
                 clap_complete::generate_to(shell, &mut Cli::command(), "statusatlas", &dir)?;
             }
             Ok(Ok(()))
@@ -292,10 +328,19 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
     }
 }
 
-fn serve_command(addr: &str, base_url: Option<&str>, live: crate::web::live::LiveConfig) -> Outcome {
+fn serve_command(
+    addr: &str,
+    base_url: Option<&str>,
+    live: crate::web::live::LiveConfig,
+) -> Outcome {
     match crate::web::serve_blocking(addr, base_url, live) {
         Ok(()) => Ok(Ok(())),
-        Err(e) => Ok(Err(Failure { code: EXIT_USAGE, kind: "serve", message: e, suggestions: vec![] })),
+        Err(e) => Ok(Err(Failure {
+            code: EXIT_USAGE,
+            kind: "serve",
+            message: e,
+            suggestions: vec![],
+        })),
     }
 }
 
@@ -366,7 +411,12 @@ fn not_found(catalog: &Catalog, protocol: Option<Protocol>, input: &str) -> Fail
     } else {
         format!("no {where_}code matches {}", shown(input))
     };
-    Failure { code: EXIT_NOT_FOUND, kind: "not_found", message, suggestions }
+    Failure {
+        code: EXIT_NOT_FOUND,
+        kind: "not_found",
+        message,
+        suggestions,
+    }
 }
 
 #[derive(Serialize)]
@@ -376,7 +426,12 @@ struct LookupJson<'a> {
     also: Vec<crate::catalog::EntryRef<'a>>,
 }
 
-fn lookup_command(protocol: Option<Protocol>, input: &str, json: bool, out: &mut impl Write) -> Outcome {
+fn lookup_command(
+    protocol: Option<Protocol>,
+    input: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
     let catalog = catalog();
     let found = catalog.lookup(protocol, input);
     if found.entries.is_empty() {
@@ -386,9 +441,17 @@ fn lookup_command(protocol: Option<Protocol>, input: &str, json: bool, out: &mut
         let body = LookupJson {
             query: input,
             entries: found.entries.clone(),
-            also: found.also.iter().map(|e| crate::catalog::EntryRef::from(*e)).collect(),
+            also: found
+                .also
+                .iter()
+                .map(|e| crate::catalog::EntryRef::from(*e))
+                .collect(),
         };
-        writeln!(out, "{}", serde_json::to_string_pretty(&body).map_err(io::Error::other)?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&body).map_err(io::Error::other)?
+        )?;
         return Ok(Ok(()));
     }
     for (i, e) in found.entries.iter().enumerate() {
@@ -398,13 +461,23 @@ fn lookup_command(protocol: Option<Protocol>, input: &str, json: bool, out: &mut
         render::card(out, catalog, e)?;
     }
     if !found.also.is_empty() {
-        let list: Vec<String> = found.also.iter().map(|e| format!("{} {}", e.protocol.name(), e.title())).collect();
+        let list: Vec<String> = found
+            .also
+            .iter()
+            .map(|e| format!("{} {}", e.protocol.name(), e.title()))
+            .collect();
         writeln!(out, "\nalso: {}", list.join("; "))?;
     }
     Ok(Ok(()))
 }
 
-fn compare_command(protocol: Option<Protocol>, a: &str, b: &str, json: bool, out: &mut impl Write) -> Outcome {
+fn compare_command(
+    protocol: Option<Protocol>,
+    a: &str,
+    b: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
     compare_entries(protocol, a, None, b, json, out)
 }
 
@@ -432,11 +505,20 @@ fn compare_entries(
     let comparison = match compare::compare(catalog, ea, eb) {
         Ok(c) => c,
         Err(e) => {
-            return Ok(Err(Failure { code: EXIT_NOT_FOUND, kind: "not_comparable", message: e.to_string(), suggestions: vec![] }));
+            return Ok(Err(Failure {
+                code: EXIT_NOT_FOUND,
+                kind: "not_comparable",
+                message: e.to_string(),
+                suggestions: vec![],
+            }));
         }
     };
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&comparison).map_err(io::Error::other)?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&comparison).map_err(io::Error::other)?
+        )?;
     } else {
         render::comparison(out, &comparison)?;
     }
@@ -449,7 +531,12 @@ fn search_command(query: &str, limit: usize, json: bool, out: &mut impl Write) -
     }
     let outcome = search::index().search(query, limit);
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&crate::search::SearchJson::from(&outcome)).map_err(io::Error::other)?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&crate::search::SearchJson::from(&outcome))
+                .map_err(io::Error::other)?
+        )?;
     } else {
         render::search_results(out, &outcome)?;
     }
@@ -465,7 +552,12 @@ fn search_command(query: &str, limit: usize, json: bool, out: &mut impl Write) -
     Ok(Ok(()))
 }
 
-fn list_command(protocol: Option<&str>, class: Option<&str>, json: bool, out: &mut impl Write) -> Outcome {
+fn list_command(
+    protocol: Option<&str>,
+    class: Option<&str>,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
     let catalog = catalog();
     let protocol = match protocol {
         Some(p) => match Protocol::from_slug(p) {
@@ -494,19 +586,29 @@ fn list_command(protocol: Option<&str>, class: Option<&str>, json: bool, out: &m
         return Ok(Err(Failure {
             code: EXIT_NOT_FOUND,
             kind: "not_found",
-            message: format!("no codes in class {}", shown(class.as_deref().unwrap_or(""))),
+            message: format!(
+                "no codes in class {}",
+                shown(class.as_deref().unwrap_or(""))
+            ),
             suggestions: Vec::new(),
         }));
     }
     if json {
-        let refs: Vec<_> = entries.iter().map(|e| crate::catalog::EntryRef::from(*e)).collect();
+        let refs: Vec<_> = entries
+            .iter()
+            .map(|e| crate::catalog::EntryRef::from(*e))
+            .collect();
         let body = serde_json::json!({
             "protocol": protocol.map(|p| p.slug()),
             "class": class,
             "count": refs.len(),
             "entries": refs,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&body).map_err(io::Error::other)?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&body).map_err(io::Error::other)?
+        )?;
     } else {
         render::list(out, &entries)?;
     }
@@ -521,7 +623,9 @@ fn validate_base_url(url: &str) -> Result<String, Failure> {
         .or_else(|| trimmed.strip_prefix("http://"))
         .ok_or_else(|| Failure::usage("--base-url must start with http:// or https://"))?;
     if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '"', '<', '>']) {
-        return Err(Failure::usage("--base-url must be an origin such as https://example.org, without a path"));
+        return Err(Failure::usage(
+            "--base-url must be an origin such as https://example.org, without a path",
+        ));
     }
     Ok(trimmed.to_string())
 }

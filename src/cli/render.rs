@@ -48,7 +48,13 @@ pub fn card_text(catalog: &Catalog, e: &Entry) -> String {
 
 pub fn card(out: &mut impl Write, catalog: &Catalog, e: &Entry) -> io::Result<()> {
     let style = class_style(e);
-    writeln!(out, "{style}{} {}{style:#} {BOLD}{}{BOLD:#}", e.protocol.name(), e.code, e.phrase)?;
+    writeln!(
+        out,
+        "{style}{} {}{style:#} {BOLD}{}{BOLD:#}",
+        e.protocol.name(),
+        e.code,
+        e.phrase
+    )?;
     let mut facts = Vec::new();
     if let Some(c) = &e.class {
         facts.push(c.label());
@@ -127,11 +133,31 @@ pub fn comparison(out: &mut impl Write, c: &Comparison) -> io::Result<()> {
         para(out, "  ", &format!("Rule of thumb: {}", p.rule))?;
     }
     heading(out, "Key differences")?;
-    let w0 = c.facts.iter().map(|f| f.fact.chars().count()).max().unwrap_or(0);
-    let w1 = c.facts.iter().map(|f| f.a.chars().count()).max().unwrap_or(0).max(c.a.code.len());
-    let w2 = c.facts.iter().map(|f| f.b.chars().count()).max().unwrap_or(0);
+    let w0 = c
+        .facts
+        .iter()
+        .map(|f| f.fact.chars().count())
+        .max()
+        .unwrap_or(0);
+    let w1 = c
+        .facts
+        .iter()
+        .map(|f| f.a.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(c.a.code.len());
+    let w2 = c
+        .facts
+        .iter()
+        .map(|f| f.b.chars().count())
+        .max()
+        .unwrap_or(0);
     if w0 + w1 + w2 + 6 <= width() {
-        writeln!(out, "  {:<w0$}  {BOLD}{:<w1$}{BOLD:#}  {BOLD}{}{BOLD:#}", "", c.a.code, c.b.code)?;
+        writeln!(
+            out,
+            "  {:<w0$}  {BOLD}{:<w1$}{BOLD:#}  {BOLD}{}{BOLD:#}",
+            "", c.a.code, c.b.code
+        )?;
         for f in &c.facts {
             let mark = if f.differs { "≠" } else { "=" };
             writeln!(out, "{mark} {:<w0$}  {:<w1$}  {}", f.fact, f.a, f.b)?;
@@ -148,7 +174,11 @@ pub fn comparison(out: &mut impl Write, c: &Comparison) -> io::Result<()> {
     for e in [c.a, c.b] {
         heading(out, &format!("{} {}", e.code, e.phrase))?;
         para(out, "  ", &e.description)?;
-        para(out, "  ", &format!("When you see it: {}", e.when_you_see_it))?;
+        para(
+            out,
+            "  ",
+            &format!("When you see it: {}", e.when_you_see_it),
+        )?;
         for (who, text) in e.how_to_fix.parts() {
             para(out, "  ", &format!("Fix ({}): {text}", who.to_lowercase()))?;
         }
@@ -162,20 +192,32 @@ pub fn comparison(out: &mut impl Write, c: &Comparison) -> io::Result<()> {
 
 pub fn search_results(out: &mut impl Write, o: &SearchOutcome) -> io::Result<()> {
     if let Some(d) = &o.did_you_mean {
-        writeln!(out, "{DIM}no match for {:?}; showing results for {d:?}{DIM:#}", o.query)?;
+        writeln!(
+            out,
+            "{DIM}no match for {:?}; showing results for {d:?}{DIM:#}",
+            o.query
+        )?;
     }
     for h in &o.results {
         line(out, h.entry)?;
     }
     if o.total > o.results.len() {
-        writeln!(out, "{DIM}… {} more (use --limit){DIM:#}", o.total - o.results.len())?;
+        writeln!(
+            out,
+            "{DIM}… {} more (use --limit){DIM:#}",
+            o.total - o.results.len()
+        )?;
     }
     Ok(())
 }
 
 fn line(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     let style = class_style(e);
-    let vendor = e.vendor.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
+    let vendor = e
+        .vendor
+        .as_deref()
+        .map(|v| format!(" ({v})"))
+        .unwrap_or_default();
     writeln!(
         out,
         "{:<9} {style}{:<6}{style:#} {BOLD}{}{BOLD:#}{vendor} {DIM}— {}{DIM:#}",

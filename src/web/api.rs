@@ -24,7 +24,15 @@ use utoipa::{OpenApi, ToSchema};
         description = "Protocol status codes (HTTP, SMTP, gRPC, WebSocket, FTP, SIP, DNS): meanings, fixes, specs and comparisons. Errors have the shape {\"error\": {\"code\": ..., \"message\": ...}}.",
         version = "1"
     ),
-    paths(protocols, codes, code, compare_codes, compare_cross, search_codes, full_catalog),
+    paths(
+        protocols,
+        codes,
+        code,
+        compare_codes,
+        compare_cross,
+        search_codes,
+        full_catalog
+    ),
     components(schemas(ErrorBody, ErrorDetail))
 )]
 pub struct ApiDoc;
@@ -91,7 +99,10 @@ pub struct ClassCount {
 
 /// The protocols in the catalog with their classes and counts.
 #[utoipa::path(get, path = "/api/v1/protocols", responses((status = 200, body = Vec<ProtocolSummary>)))]
-pub async fn protocols(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn protocols(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     cached_json(&state, "/api/v1/protocols", &headers, || {
         let list: Vec<ProtocolSummary> = catalog()
             .protocols()
@@ -101,7 +112,10 @@ pub async fn protocols(State(state): State<Arc<AppState>>, headers: HeaderMap) -
                     if let Some(c) = &e.class {
                         match classes.iter_mut().find(|x| x.class.key == c.key) {
                             Some(x) => x.count += 1,
-                            None => classes.push(ClassCount { class: c.clone(), count: 1 }),
+                            None => classes.push(ClassCount {
+                                class: c.clone(),
+                                count: 1,
+                            }),
                         }
                     }
                 }
@@ -146,23 +160,45 @@ pub async fn codes(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let p = protocol_of(&protocol)?;
-    let params = raw.as_deref().map(serde_urlencoded_pairs).unwrap_or_default();
-    let class = params.get("class").map(|c| c.trim().to_ascii_lowercase()).filter(|c| !c.is_empty());
-    let list = catalog().protocol(p).ok_or_else(|| WebError::not_found("unknown protocol"))?;
+    let params = raw
+        .as_deref()
+        .map(serde_urlencoded_pairs)
+        .unwrap_or_default();
+    let class = params
+        .get("class")
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty());
+    let list = catalog()
+        .protocol(p)
+        .ok_or_else(|| WebError::not_found("unknown protocol"))?;
     if let Some(c) = &class {
-        let mut keys: Vec<&str> = list.entries.iter().filter_map(|e| e.class.as_ref()).map(|k| k.key.as_str()).collect();
+        let mut keys: Vec<&str> = list
+            .entries
+            .iter()
+            .filter_map(|e| e.class.as_ref())
+            .map(|k| k.key.as_str())
+            .collect();
         keys.sort();
         keys.dedup();
         if !keys.contains(&c.as_str()) {
             let message = if keys.is_empty() {
                 format!("{} has no classes.", p.name())
             } else {
-                format!("Unknown class “{}” for {}; classes: {}.", shorten(c), p.name(), keys.join(", "))
+                format!(
+                    "Unknown class “{}” for {}; classes: {}.",
+                    shorten(c),
+                    p.name(),
+                    keys.join(", ")
+                )
             };
             return Err(WebError::bad_request(message).into());
         }
     }
-    let key = format!("/api/v1/{}/codes?class={}", p.slug(), class.as_deref().unwrap_or(""));
+    let key = format!(
+        "/api/v1/{}/codes?class={}",
+        p.slug(),
+        class.as_deref().unwrap_or("")
+    );
     cached_json(&state, &key, &headers, || {
         let codes: Vec<EntryRef> = list
             .entries
@@ -173,7 +209,12 @@ pub async fn codes(
             })
             .map(EntryRef::from)
             .collect();
-        json_rendered(&CodeList { protocol: p, class: class.clone(), count: codes.len(), codes })
+        json_rendered(&CodeList {
+            protocol: p,
+            class: class.clone(),
+            count: codes.len(),
+            codes,
+        })
     })
 }
 
@@ -215,7 +256,11 @@ pub async fn code(
         json_rendered(&CodeDocument {
             entry,
             other_meanings: found.iter().skip(1).map(|e| EntryRef::from(*e)).collect(),
-            same_number_elsewhere: catalog.same_number_elsewhere(entry).into_iter().map(EntryRef::from).collect(),
+            same_number_elsewhere: catalog
+                .same_number_elsewhere(entry)
+                .into_iter()
+                .map(EntryRef::from)
+                .collect(),
             relations: crate::relations::relations_of(catalog, entry),
             html_url: entry_href(entry),
         })
@@ -235,7 +280,11 @@ pub async fn compare_codes(
     SafePath((protocol, pair)): SafePath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    comparison_document(&state, lookup_pair(&protocol, &pair, "/api/v1/compare")?, &headers)
+    comparison_document(
+        &state,
+        lookup_pair(&protocol, &pair, "/api/v1/compare")?,
+        &headers,
+    )
 }
 
 /// Two codes of different protocols that map onto each other.
@@ -250,17 +299,26 @@ pub async fn compare_cross(
     SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    comparison_document(&state, lookup_cross(&protocol, &pair, &code, "/api/v1/compare")?, &headers)
+    comparison_document(
+        &state,
+        lookup_cross(&protocol, &pair, &code, "/api/v1/compare")?,
+        &headers,
+    )
 }
 
-fn comparison_document(state: &AppState, found: PairLookup<'static>, headers: &HeaderMap) -> Result<Response, ApiError> {
+fn comparison_document(
+    state: &AppState,
+    found: PairLookup<'static>,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let (a, b) = match found {
         PairLookup::Found(a, b) => (a, b),
         PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
     };
     let key = format!("/api/v1{}", compare_href(a, b));
     cached_json(state, &key, headers, || {
-        let c = compare::compare(catalog(), a, b).map_err(|e| WebError::not_found(e.to_string()))?;
+        let c =
+            compare::compare(catalog(), a, b).map_err(|e| WebError::not_found(e.to_string()))?;
         json_rendered(&c)
     })
 }
@@ -276,7 +334,10 @@ fn comparison_document(state: &AppState, found: PairLookup<'static>, headers: &H
     responses((status = 200, body = SearchJson), (status = 400, body = ErrorBody))
 )]
 pub async fn search_codes(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = raw.as_deref().map(serde_urlencoded_pairs).unwrap_or_default();
+    let params = raw
+        .as_deref()
+        .map(serde_urlencoded_pairs)
+        .unwrap_or_default();
     let q = params.get("q").map(String::as_str).unwrap_or("").trim();
     if q.is_empty() {
         return Err(WebError::bad_request("The query parameter q is required.").into());
@@ -296,7 +357,12 @@ pub async fn search_codes(RawQuery(raw): RawQuery) -> Result<Response, ApiError>
     };
     let outcome = search::index().search(q, limit);
     let body = SearchJson::from(&outcome);
-    Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-cache")], axum::Json(body)).into_response())
+    Ok((
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-cache")],
+        axum::Json(body),
+    )
+        .into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -314,11 +380,20 @@ pub struct ProtocolDump<'a> {
 
 /// The whole catalog in one document.
 #[utoipa::path(get, path = "/api/v1/catalog.json", responses((status = 200, body = CatalogDump)))]
-pub async fn full_catalog(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn full_catalog(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     cached_json(&state, "/api/v1/catalog.json", &headers, || {
         let c = catalog();
         json_rendered(&CatalogDump {
-            protocols: c.protocols().map(|p| ProtocolDump { protocol: p.protocol, codes: &p.entries }).collect(),
+            protocols: c
+                .protocols()
+                .map(|p| ProtocolDump {
+                    protocol: p.protocol,
+                    codes: &p.entries,
+                })
+                .collect(),
             pairs: c.pairs(),
             situations: c.situations(),
         })
@@ -326,7 +401,10 @@ pub async fn full_catalog(State(state): State<Arc<AppState>>, headers: HeaderMap
 }
 
 /// The OpenAPI document, rendered once.
-pub async fn openapi(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn openapi(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     cached_json(&state, "/api/openapi.json", &headers, || {
         ApiDoc::openapi()
             .to_pretty_json()
@@ -336,5 +414,8 @@ pub async fn openapi(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
 }
 
 pub async fn api_not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError(WebError::not_found(format!("No API route at “{}”.", shorten(uri.path()))))
+    ApiError(WebError::not_found(format!(
+        "No API route at “{}”.",
+        shorten(uri.path())
+    )))
 }

@@ -62,7 +62,11 @@ fn label_of(e: &Entry) -> String {
 }
 
 fn message_of(e: &Entry) -> String {
-    if e.phrase.is_empty() { e.status.as_str().to_string() } else { e.phrase.clone() }
+    if e.phrase.is_empty() {
+        e.status.as_str().to_string()
+    } else {
+        e.phrase.clone()
+    }
 }
 
 /// The badge SVG for an entry, style and label.
@@ -100,38 +104,51 @@ pub async fn badge(
 ) -> Result<Response, PageError> {
     let p = Protocol::from_slug(&protocol)
         .filter(|p| p.slug() == protocol && catalog().protocol(*p).is_some())
-        .ok_or_else(|| WebError::not_found(format!("There is no protocol called “{}”.", shorten(&protocol))))?;
+        .ok_or_else(|| {
+            WebError::not_found(format!(
+                "There is no protocol called “{}”.",
+                shorten(&protocol)
+            ))
+        })?;
     let (code, ext) = file
         .rsplit_once('.')
         .filter(|(_, ext)| *ext == "svg" || *ext == "json")
         .ok_or_else(|| WebError::not_found("A badge is CODE.svg or CODE.json."))?;
-    let entry = *catalog().resolve(p, code).first().ok_or_else(|| WebError::unknown_code(Some(p), code))?;
-    let params = raw.as_deref().map(super::pages::serde_urlencoded_pairs).unwrap_or_default();
+    let entry = *catalog()
+        .resolve(p, code)
+        .first()
+        .ok_or_else(|| WebError::unknown_code(Some(p), code))?;
+    let params = raw
+        .as_deref()
+        .map(super::pages::serde_urlencoded_pairs)
+        .unwrap_or_default();
     let style_name = params.get("style").map(String::as_str).unwrap_or("flat");
     let style = style_of(style_name).ok_or_else(|| {
-        WebError::bad_request("style must be one of flat, flat-square, plastic, for-the-badge, social.")
+        WebError::bad_request(
+            "style must be one of flat, flat-square, plastic, for-the-badge, social.",
+        )
     })?;
     let label: String = match params.get("label") {
         Some(l) => l.chars().filter(|c| !c.is_control()).take(64).collect(),
         None => label_of(entry),
     };
     let render = || {
-            Ok::<_, WebError>(if ext == "svg" {
-                Rendered::new("image/svg+xml", BADGE_CACHE, svg(entry, style, &label))
-            } else {
-                let body = Endpoint {
-                    schema_version: 1,
-                    label: label.clone(),
-                    message: message_of(entry),
-                    color: color(entry),
-                    cache_seconds: 86400,
-                };
-                Rendered::new(
-                    "application/json",
-                    BADGE_CACHE,
-                    serde_json::to_vec(&body).map_err(|e| WebError::internal(e.to_string()))?,
-                )
-            })
+        Ok::<_, WebError>(if ext == "svg" {
+            Rendered::new("image/svg+xml", BADGE_CACHE, svg(entry, style, &label))
+        } else {
+            let body = Endpoint {
+                schema_version: 1,
+                label: label.clone(),
+                message: message_of(entry),
+                color: color(entry),
+                cache_seconds: 86400,
+            };
+            Rendered::new(
+                "application/json",
+                BADGE_CACHE,
+                serde_json::to_vec(&body).map_err(|e| WebError::internal(e.to_string()))?,
+            )
+        })
     };
     // Custom labels are rendered per request (a badge takes microseconds), so
     // arbitrary labels cannot crowd the pages out of the cache.

@@ -3,9 +3,9 @@
 //! compression work: it picks bytes and writes them.
 
 use axum::body::Body;
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::body::Bytes;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
@@ -32,12 +32,20 @@ const BROTLI_QUALITY: i32 = 6;
 pub const ASSET_CACHE: &str = "public, max-age=86400";
 
 impl Rendered {
-    pub fn new(content_type: &'static str, cache_control: &'static str, body: impl Into<Bytes>) -> Rendered {
+    pub fn new(
+        content_type: &'static str,
+        cache_control: &'static str,
+        body: impl Into<Bytes>,
+    ) -> Rendered {
         let identity: Bytes = body.into();
         let mut hasher = std::hash::DefaultHasher::new();
         identity.hash(&mut hasher);
-        let etag = HeaderValue::from_str(&format!("\"{:016x}-{:x}\"", hasher.finish(), identity.len()))
-            .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+        let etag = HeaderValue::from_str(&format!(
+            "\"{:016x}-{:x}\"",
+            hasher.finish(),
+            identity.len()
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
         Rendered {
             content_type,
             cache_control,
@@ -66,7 +74,10 @@ impl Rendered {
                 [
                     (header::ETAG, self.etag.clone()),
                     (header::VARY, vary),
-                    (header::CACHE_CONTROL, HeaderValue::from_static(self.cache_control)),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static(self.cache_control),
+                    ),
                 ],
             )
                 .into_response();
@@ -78,10 +89,16 @@ impl Rendered {
         };
         let mut response = Response::new(Body::from(body));
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::VARY, vary);
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(self.cache_control));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(self.cache_control),
+        );
         if let Some(e) = encoding {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
         }
@@ -110,11 +127,16 @@ fn brotli(data: &[u8]) -> Bytes {
 }
 
 fn etag_matches(request: &HeaderMap, etag: &HeaderValue) -> bool {
-    let Some(inm) = request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+    let Some(inm) = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     let ours = etag.to_str().unwrap_or_default();
-    inm.split(',').map(str::trim).any(|t| t == "*" || t == ours || t.strip_prefix("W/") == Some(ours))
+    inm.split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t == ours || t.strip_prefix("W/") == Some(ours))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -126,7 +148,10 @@ enum Encoding {
 
 /// Reads Accept-Encoding, honouring q=0; prefers br over gzip at equal weight.
 fn preferred_encoding(request: &HeaderMap) -> Encoding {
-    let Some(accept) = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+    let Some(accept) = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Encoding::Identity;
     };
     let mut best = (Encoding::Identity, 0.0_f32);
@@ -134,7 +159,11 @@ fn preferred_encoding(request: &HeaderMap) -> Encoding {
         let mut parts = item.split(';');
         let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = parts
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|v| v.parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let enc = match name.as_str() {
             "br" => Encoding::Brotli,
@@ -156,7 +185,9 @@ pub struct ResponseCache {
 
 impl ResponseCache {
     pub fn new(capacity: usize) -> ResponseCache {
-        ResponseCache { inner: quick_cache::sync::Cache::new(capacity) }
+        ResponseCache {
+            inner: quick_cache::sync::Cache::new(capacity),
+        }
     }
 
     /// The cached response stored under `key`, if any.
@@ -186,7 +217,10 @@ mod tests {
 
     fn headers(accept: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(accept).unwrap());
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
         h
     }
 
@@ -194,7 +228,10 @@ mod tests {
     fn encoding_choice_honours_weights() {
         assert_eq!(preferred_encoding(&headers("gzip, br")), Encoding::Brotli);
         assert_eq!(preferred_encoding(&headers("br;q=0, gzip")), Encoding::Gzip);
-        assert_eq!(preferred_encoding(&headers("gzip;q=0.5, br;q=0.1")), Encoding::Gzip);
+        assert_eq!(
+            preferred_encoding(&headers("gzip;q=0.5, br;q=0.1")),
+            Encoding::Gzip
+        );
         assert_eq!(preferred_encoding(&headers("identity")), Encoding::Identity);
         assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
     }
@@ -203,7 +240,8 @@ mod tests {
     fn compressed_variants_round_trip() {
         let r = Rendered::new("text/plain", PAGE_CACHE, "hello hello hello hello");
         let mut out = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.gzip()[..]), &mut out).unwrap();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.gzip()[..]), &mut out)
+            .unwrap();
         assert_eq!(out, "hello hello hello hello");
         let mut br = Vec::new();
         brotli::BrotliDecompress(&mut &r.br()[..], &mut br).unwrap();

@@ -84,7 +84,9 @@ impl Subject {
     fn title(&self) -> String {
         match self {
             Subject::Code(e) => format!("{} {}", e.label(), e.phrase),
-            Subject::Pair(a, b) => compare::compare(catalog(), a, b).map(|c| c.title).unwrap_or_default(),
+            Subject::Pair(a, b) => compare::compare(catalog(), a, b)
+                .map(|c| c.title)
+                .unwrap_or_default(),
         }
     }
 
@@ -92,7 +94,8 @@ impl Subject {
         Ok(match self {
             Subject::Code(e) => (Some(views::card(e, base)), None),
             Subject::Pair(a, b) => {
-                let c = compare::compare(catalog(), a, b).map_err(|e| WebError::not_found(e.to_string()))?;
+                let c = compare::compare(catalog(), a, b)
+                    .map_err(|e| WebError::not_found(e.to_string()))?;
                 (None, Some(views::comparison(&c, base)))
             }
         })
@@ -102,8 +105,16 @@ impl Subject {
 fn code_subject(protocol: &str, code: &str) -> Result<Subject, WebError> {
     let p = Protocol::from_slug(protocol)
         .filter(|p| p.slug() == protocol && catalog().protocol(*p).is_some())
-        .ok_or_else(|| WebError::not_found(format!("There is no protocol called “{}”.", shorten(protocol))))?;
-    let e = *catalog().resolve(p, code).first().ok_or_else(|| WebError::unknown_code(Some(p), code))?;
+        .ok_or_else(|| {
+            WebError::not_found(format!(
+                "There is no protocol called “{}”.",
+                shorten(protocol)
+            ))
+        })?;
+    let e = *catalog()
+        .resolve(p, code)
+        .first()
+        .ok_or_else(|| WebError::unknown_code(Some(p), code))?;
     Ok(Subject::Code(e))
 }
 
@@ -128,7 +139,12 @@ fn pair_subject(protocol: &str, pair: &str, code: Option<&str>) -> Result<Subjec
     }
 }
 
-fn iframe(state: &AppState, subject: Subject, raw: Option<&str>, headers: &HeaderMap) -> Result<Response, PageError> {
+fn iframe(
+    state: &AppState,
+    subject: Subject,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Response, PageError> {
     let (theme, size) = look(raw);
     let key = format!("{}?theme={theme}&size={size}", subject.embed_path());
     let rendered = state.cache.get_or_render(&key, || {
@@ -154,7 +170,12 @@ pub async fn iframe_code(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    iframe(&state, code_subject(&protocol, &code)?, raw.as_deref(), &headers)
+    iframe(
+        &state,
+        code_subject(&protocol, &code)?,
+        raw.as_deref(),
+        &headers,
+    )
 }
 
 pub async fn iframe_compare(
@@ -163,7 +184,12 @@ pub async fn iframe_compare(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    iframe(&state, pair_subject(&protocol, &pair, None)?, raw.as_deref(), &headers)
+    iframe(
+        &state,
+        pair_subject(&protocol, &pair, None)?,
+        raw.as_deref(),
+        &headers,
+    )
 }
 
 pub async fn iframe_compare_cross(
@@ -172,17 +198,26 @@ pub async fn iframe_compare_cross(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    iframe(&state, pair_subject(&protocol, &pair, Some(&code))?, raw.as_deref(), &headers)
+    iframe(
+        &state,
+        pair_subject(&protocol, &pair, Some(&code))?,
+        raw.as_deref(),
+        &headers,
+    )
 }
 
 fn fragment(state: &AppState, subject: Subject, headers: &HeaderMap) -> Result<Response, ApiError> {
     let key = format!("/embed/fragment{}", subject.path());
     let rendered = state.cache.get_or_render(&key, || {
         let (card, cmp) = subject.views(&state.base_url)?;
-        EmbedFragment { canonical: format!("{}{}", state.base_url, subject.path()), card, cmp }
-            .render()
-            .map(|body| Rendered::new("text/html; charset=utf-8", PAGE_CACHE, body))
-            .map_err(|e| WebError::internal(e.to_string()))
+        EmbedFragment {
+            canonical: format!("{}{}", state.base_url, subject.path()),
+            card,
+            cmp,
+        }
+        .render()
+        .map(|body| Rendered::new("text/html; charset=utf-8", PAGE_CACHE, body))
+        .map_err(|e| WebError::internal(e.to_string()))
     })?;
     Ok(rendered.respond(headers))
 }
@@ -209,14 +244,21 @@ pub async fn fragment_compare_cross(
     SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    fragment(&state, pair_subject(&protocol, &pair, Some(&code))?, &headers)
+    fragment(
+        &state,
+        pair_subject(&protocol, &pair, Some(&code))?,
+        &headers,
+    )
 }
 
 pub async fn embed_js(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    match state
-        .cache
-        .get_or_render("/embed.js", || Ok::<_, WebError>(Rendered::new("text/javascript; charset=utf-8", ASSET_CACHE, EMBED_JS)))
-    {
+    match state.cache.get_or_render("/embed.js", || {
+        Ok::<_, WebError>(Rendered::new(
+            "text/javascript; charset=utf-8",
+            ASSET_CACHE,
+            EMBED_JS,
+        ))
+    }) {
         Ok(r) => r.respond(&headers),
         Err(e) => e.into_html(),
     }
@@ -248,11 +290,26 @@ pub fn snippets_for_code(base: &str, e: &Entry) -> Snippets {
             (
                 "Custom element",
                 "The same script defines native elements; changing an attribute re-renders the card.",
-                format!("<statusatlas-code protocol=\"{p}\" code=\"{}\"></statusatlas-code>\n<script src=\"{base}/embed.js\" async></script>", e.id),
+                format!(
+                    "<statusatlas-code protocol=\"{p}\" code=\"{}\"></statusatlas-code>\n<script src=\"{base}/embed.js\" async></script>",
+                    e.id
+                ),
             ),
-            ("Iframe", "Works anywhere HTML is allowed, with no script on your page.", iframe_html(&format!("{base}{}", embed_href(e)), WIDTH, HEIGHT, &title)),
-            ("oEmbed", "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.", page.clone()),
-            ("SVG badge", "For READMEs and docs; add ?style=flat-square, plastic, for-the-badge or social, and ?label= to change the label.", format!("[![{title}]({badge})]({page})")),
+            (
+                "Iframe",
+                "Works anywhere HTML is allowed, with no script on your page.",
+                iframe_html(&format!("{base}{}", embed_href(e)), WIDTH, HEIGHT, &title),
+            ),
+            (
+                "oEmbed",
+                "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.",
+                page.clone(),
+            ),
+            (
+                "SVG badge",
+                "For READMEs and docs; add ?style=flat-square, plastic, for-the-badge or social, and ?label= to change the label.",
+                format!("[![{title}]({badge})]({page})"),
+            ),
         ],
     }
 }
@@ -260,7 +317,9 @@ pub fn snippets_for_code(base: &str, e: &Entry) -> Snippets {
 pub fn snippets_for_pair(base: &str, a: &Entry, b: &Entry) -> Snippets {
     let p = a.protocol.slug();
     let path = compare_href(a, b);
-    let title = compare::compare(catalog(), a, b).map(|c| c.title).unwrap_or_default();
+    let title = compare::compare(catalog(), a, b)
+        .map(|c| c.title)
+        .unwrap_or_default();
     let badge = format!("{base}/badge/{p}/{}.svg", a.id);
     Snippets {
         what: "comparison",
@@ -276,16 +335,33 @@ pub fn snippets_for_pair(base: &str, a: &Entry, b: &Entry) -> Snippets {
             (
                 "Custom element",
                 "The same script defines native elements; changing an attribute re-renders the comparison.",
-                format!("<statusatlas-compare protocol=\"{p}\" a=\"{}\" b=\"{}\"></statusatlas-compare>\n<script src=\"{base}/embed.js\" async></script>", a.id, b.id),
+                format!(
+                    "<statusatlas-compare protocol=\"{p}\" a=\"{}\" b=\"{}\"></statusatlas-compare>\n<script src=\"{base}/embed.js\" async></script>",
+                    a.id, b.id
+                ),
             ),
-            ("Iframe", "Works anywhere HTML is allowed, with no script on your page.", iframe_html(&format!("{base}/embed{path}"), WIDTH, HEIGHT, &title)),
-            ("oEmbed", "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.", format!("{base}{path}")),
+            (
+                "Iframe",
+                "Works anywhere HTML is allowed, with no script on your page.",
+                iframe_html(&format!("{base}/embed{path}"), WIDTH, HEIGHT, &title),
+            ),
+            (
+                "oEmbed",
+                "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.",
+                format!("{base}{path}"),
+            ),
             (
                 "SVG badges",
                 "One badge per code, for READMEs and docs.",
                 format!(
                     "[![{} {}]({badge})]({base}{})\n[![{} {}]({base}/badge/{p}/{}.svg)]({base}{})",
-                    a.label(), a.phrase, entry_href(a), b.label(), b.phrase, b.id, entry_href(b)
+                    a.label(),
+                    a.phrase,
+                    entry_href(a),
+                    b.label(),
+                    b.phrase,
+                    b.id,
+                    entry_href(b)
                 ),
             ),
         ],
@@ -300,14 +376,25 @@ fn iframe_html(src: &str, width: u32, height: u32, title: &str) -> String {
 }
 
 fn attr_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// oEmbed discovery links for a page.
 pub fn discovery(head: &mut Head, base: &str, path: &str, title: &str) {
     let url = url_encode(&format!("{base}{path}"));
-    head.alternates.push(("application/json+oembed".into(), format!("{base}/oembed?url={url}&format=json"), title.to_string()));
-    head.alternates.push(("text/xml+oembed".into(), format!("{base}/oembed?url={url}&format=xml"), title.to_string()));
+    head.alternates.push((
+        "application/json+oembed".into(),
+        format!("{base}/oembed?url={url}&format=json"),
+        title.to_string(),
+    ));
+    head.alternates.push((
+        "text/xml+oembed".into(),
+        format!("{base}/oembed?url={url}&format=xml"),
+        title.to_string(),
+    ));
 }
 
 #[derive(Serialize)]
@@ -327,7 +414,10 @@ struct OEmbed {
 /// Reads a page URL of this site back into what it shows.
 fn subject_of_url(base: &str, url: &str) -> Result<Subject, WebError> {
     let unknown = || WebError::not_found("The url is not a code or comparison page of this site.");
-    let path = url.strip_prefix(base).filter(|p| p.starts_with('/')).ok_or_else(unknown)?;
+    let path = url
+        .strip_prefix(base)
+        .filter(|p| p.starts_with('/'))
+        .ok_or_else(unknown)?;
     let path = path.split(['?', '#']).next().unwrap_or("");
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match parts.as_slice() {
@@ -344,17 +434,30 @@ fn dimension(params: &HashMap<String, String>, key: &str, default: u32) -> Resul
         None => Ok(default),
         Some(v) => match v.trim().parse::<u32>() {
             Ok(n) if (1..=100_000).contains(&n) => Ok(n.min(default)),
-            _ => Err(WebError::bad_request(format!("{key} must be a whole number of pixels from 1 to 100000."))),
+            _ => Err(WebError::bad_request(format!(
+                "{key} must be a whole number of pixels from 1 to 100000."
+            ))),
         },
     }
 }
 
 /// The oEmbed 1.0 provider: `rich` answers with the iframe.
-pub async fn oembed(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = raw.as_deref().map(serde_urlencoded_pairs).unwrap_or_default();
+pub async fn oembed(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = raw
+        .as_deref()
+        .map(serde_urlencoded_pairs)
+        .unwrap_or_default();
     let format = params.get("format").map(String::as_str).unwrap_or("json");
     if format != "json" && format != "xml" {
-        return Err(WebError::new(StatusCode::NOT_IMPLEMENTED, "not_implemented", "format must be json or xml.").into());
+        return Err(WebError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "not_implemented",
+            "format must be json or xml.",
+        )
+        .into());
     }
     let url = params.get("url").map(String::as_str).unwrap_or("");
     if url.is_empty() {
@@ -367,7 +470,12 @@ pub async fn oembed(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
     let body = OEmbed {
         version: "1.0",
         kind: "rich",
-        html: iframe_html(&format!("{}{}", state.base_url, subject.embed_path()), width, height, &title),
+        html: iframe_html(
+            &format!("{}{}", state.base_url, subject.embed_path()),
+            width,
+            height,
+            &title,
+        ),
         title,
         provider_name: "statusatlas",
         provider_url: format!("{}/", state.base_url),
@@ -376,11 +484,22 @@ pub async fn oembed(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         height,
     };
     let (content_type, text) = if format == "json" {
-        ("application/json", serde_json::to_string(&body).map_err(|e| WebError::internal(e.to_string()))?)
+        (
+            "application/json",
+            serde_json::to_string(&body).map_err(|e| WebError::internal(e.to_string()))?,
+        )
     } else {
         ("text/xml; charset=utf-8", oembed_xml(&body))
     };
-    Ok((StatusCode::OK, [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], text).into_response())
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 fn oembed_xml(o: &OEmbed) -> String {
@@ -410,7 +529,10 @@ struct Gallery {
 }
 
 /// `/embed/`: every way to embed, live, with the snippets to copy.
-pub async fn gallery(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn gallery(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     Ok(state
         .cache
         .get_or_render("/embed/", || {

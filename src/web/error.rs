@@ -21,7 +21,12 @@ pub struct WebError {
 
 impl WebError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> WebError {
-        WebError { status, code, message: message.into(), suggestions: Vec::new() }
+        WebError {
+            status,
+            code,
+            message: message.into(),
+            suggestions: Vec::new(),
+        }
     }
 
     pub fn not_found(message: impl Into<String>) -> WebError {
@@ -60,7 +65,13 @@ impl WebError {
             s => s.canonical_reason().unwrap_or("Error").to_string(),
         };
         let page = ErrorPage {
-            head: Head::new(catalog(), "", "/", format!("{heading} — statusatlas"), self.message.clone()),
+            head: Head::new(
+                catalog(),
+                "",
+                "/",
+                format!("{heading} — statusatlas"),
+                self.message.clone(),
+            ),
             status: self.status.as_u16(),
             heading,
             message: self.message,
@@ -76,7 +87,9 @@ impl WebError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         );
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }
 
@@ -111,12 +124,19 @@ impl WebError {
         // Messages may quote the request; escaping < and > keeps the JSON
         // inert even for a client that sniffs it as HTML.
         let text = serde_json::to_string(&body)
-            .unwrap_or_else(|_| "{\"error\":{\"code\":\"internal\",\"message\":\"error\"}}".to_string())
+            .unwrap_or_else(|_| {
+                "{\"error\":{\"code\":\"internal\",\"message\":\"error\"}}".to_string()
+            })
             .replace('<', "\\u003c")
             .replace('>', "\\u003e");
         let mut response = (self.status, text).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }
 }
@@ -179,7 +199,8 @@ where
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(SafePath(value)),
             Err(_) => {
-                let error = WebError::bad_request("The address is not valid: it must be UTF-8 text.");
+                let error =
+                    WebError::bad_request("The address is not valid: it must be UTF-8 text.");
                 Err(if parts.uri.path().starts_with("/api/") {
                     error.into_json()
                 } else {

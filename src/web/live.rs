@@ -53,7 +53,9 @@ impl Limits {
         let per_second = NonZeroU32::new(config.rate_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         Limits {
             delayed: Semaphore::new(config.max_delayed),
-            rate: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(per_second.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN)))),
+            rate: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(
+                per_second.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN)),
+            )),
             config,
         }
     }
@@ -92,7 +94,9 @@ pub fn wants_abort_before_headers(path: &str, query: Option<&str>) -> bool {
 /// Parses `418` or weighted choices `200:3,500:1`.
 pub fn parse_codes(spec: &str) -> Result<Vec<(u16, u32)>, String> {
     if spec.is_empty() || spec.len() > 200 {
-        return Err("give a status code such as 418, or weighted choices such as 200:3,500:1".into());
+        return Err(
+            "give a status code such as 418, or weighted choices such as 200:3,500:1".into(),
+        );
     }
     let mut out = Vec::new();
     for part in spec.split(',') {
@@ -109,7 +113,12 @@ pub fn parse_codes(spec: &str) -> Result<Vec<(u16, u32)>, String> {
             .parse()
             .ok()
             .filter(|w| (1..=1000).contains(w))
-            .ok_or_else(|| format!("the weight “{}” must be a whole number from 1 to 1000", shorten(weight)))?;
+            .ok_or_else(|| {
+                format!(
+                    "the weight “{}” must be a whole number from 1 to 1000",
+                    shorten(weight)
+                )
+            })?;
         out.push((code, weight));
     }
     if out.len() > 20 {
@@ -145,8 +154,15 @@ pub fn parse_delay(s: &str) -> Result<Duration, String> {
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-        .ok_or_else(|| format!("delay “{}” must be milliseconds (500 or 500ms) or seconds (1.5s)", shorten(s)))?;
-    Ok(Duration::from_secs_f64((value * scale / 1000.0).min(86_400.0)))
+        .ok_or_else(|| {
+            format!(
+                "delay “{}” must be milliseconds (500 or 500ms) or seconds (1.5s)",
+                shorten(s)
+            )
+        })?;
+    Ok(Duration::from_secs_f64(
+        (value * scale / 1000.0).min(86_400.0),
+    ))
 }
 
 /// Extra headers a caller may set: their own (X-...) and a few harmless ones.
@@ -155,8 +171,18 @@ fn allowed_header(name: &str) -> bool {
     lower.starts_with("x-")
         || matches!(
             lower.as_str(),
-            "cache-control" | "content-type" | "retry-after" | "location" | "link" | "etag" | "last-modified"
-                | "vary" | "expires" | "content-language" | "www-authenticate" | "proxy-authenticate"
+            "cache-control"
+                | "content-type"
+                | "retry-after"
+                | "location"
+                | "link"
+                | "etag"
+                | "last-modified"
+                | "vary"
+                | "expires"
+                | "content-language"
+                | "www-authenticate"
+                | "proxy-authenticate"
         )
 }
 
@@ -170,7 +196,14 @@ struct Options {
 }
 
 fn options(raw: Option<&str>, config: &LiveConfig) -> Result<Options, WebError> {
-    let mut o = Options { delay: Duration::ZERO, delay_capped: false, body: None, headers: Vec::new(), suppress_body: false, fault: None };
+    let mut o = Options {
+        delay: Duration::ZERO,
+        delay_capped: false,
+        body: None,
+        headers: Vec::new(),
+        suppress_body: false,
+        fault: None,
+    };
     let Some(raw) = raw else { return Ok(o) };
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
         match key.as_ref() {
@@ -223,14 +256,23 @@ fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, &'static str)
     let mut h = Vec::new();
     match code {
         201 | 300 | 301 | 302 | 303 | 307 | 308 => h.push((header::LOCATION, "/status/200")),
-        401 => h.push((header::WWW_AUTHENTICATE, "Basic realm=\"statusatlas\", charset=\"UTF-8\"")),
+        401 => h.push((
+            header::WWW_AUTHENTICATE,
+            "Basic realm=\"statusatlas\", charset=\"UTF-8\"",
+        )),
         405 => h.push((header::ALLOW, "GET, HEAD")),
-        407 => h.push((header::PROXY_AUTHENTICATE, "Basic realm=\"statusatlas proxy\", charset=\"UTF-8\"")),
+        407 => h.push((
+            header::PROXY_AUTHENTICATE,
+            "Basic realm=\"statusatlas proxy\", charset=\"UTF-8\"",
+        )),
         416 => h.push((header::CONTENT_RANGE, "bytes */1024")),
         415 => {
             h.push((header::ACCEPT, "application/json"));
             if method == Method::PATCH {
-                h.push((HeaderName::from_static("accept-patch"), "application/merge-patch+json, application/json-patch+json"));
+                h.push((
+                    HeaderName::from_static("accept-patch"),
+                    "application/merge-patch+json, application/json-patch+json",
+                ));
             }
         }
         426 => {
@@ -253,8 +295,12 @@ fn body_for(code: u16, accept: &str, base: &str) -> (&'static str, String) {
     let entry = entry_for(code);
     if accept.contains("application/json") {
         let value = match entry {
-            Some(e) => serde_json::json!({ "code": code, "entry": EntryRef::from(e), "reference": e.reference, "url": format!("{base}/http/{code}") }),
-            None => serde_json::json!({ "code": code, "entry": null, "note": "no registered meaning" }),
+            Some(e) => {
+                serde_json::json!({ "code": code, "entry": EntryRef::from(e), "reference": e.reference, "url": format!("{base}/http/{code}") })
+            }
+            None => {
+                serde_json::json!({ "code": code, "entry": null, "note": "no registered meaning" })
+            }
         };
         return ("application/json", value.to_string());
     }
@@ -262,21 +308,31 @@ fn body_for(code: u16, accept: &str, base: &str) -> (&'static str, String) {
         let text = match entry {
             Some(e) => format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{code} {}</title></head><body><h1>{code} {}</h1><p>{}</p><p><a href=\"{base}/http/{code}\">More on statusatlas</a></p></body></html>",
-                escape(&e.phrase), escape(&e.phrase), escape(&e.summary)
+                escape(&e.phrase),
+                escape(&e.phrase),
+                escape(&e.summary)
             ),
-            None => format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{code}</title></head><body><h1>{code}</h1><p>This status code has no registered meaning.</p></body></html>"),
+            None => format!(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{code}</title></head><body><h1>{code}</h1><p>This status code has no registered meaning.</p></body></html>"
+            ),
         };
         return ("text/html; charset=utf-8", text);
     }
     let text = match entry {
-        Some(e) => format!("{code} {}\n\n{}\n\n{base}/http/{code}\n", e.phrase, e.summary),
+        Some(e) => format!(
+            "{code} {}\n\n{}\n\n{base}/http/{code}\n",
+            e.phrase, e.summary
+        ),
         None => format!("{code}\n\nThis status code has no registered meaning.\n"),
     };
     ("text/plain; charset=utf-8", text)
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A WebSocket upgrade when the request asks for one; absent otherwise.
@@ -285,8 +341,15 @@ pub struct MaybeUpgrade(Option<WebSocketUpgrade>);
 impl<S: Send + Sync> OptionalFromRequestParts<S> for MaybeUpgrade {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        let upgrade = <WebSocketUpgrade as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state).await.ok();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let upgrade = <WebSocketUpgrade as axum::extract::FromRequestParts<S>>::from_request_parts(
+            parts, state,
+        )
+        .await
+        .ok();
         Ok(Some(MaybeUpgrade(upgrade)))
     }
 }
@@ -305,12 +368,19 @@ pub async fn status(
     upgrade: Option<MaybeUpgrade>,
 ) -> Response {
     let limits = &state.live;
-    let client = peer.map(|axum::Extension(ConnectInfo(a))| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let client = peer
+        .map(|axum::Extension(ConnectInfo(a))| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     if limits.rate.check_key(&client).is_err() {
-        let mut e = WebError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests from this address; try again in a second.");
+        let mut e = WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests from this address; try again in a second.",
+        );
         e.suggestions.clear();
         let mut r = refuse(e);
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return r;
     }
     let choices = match parse_codes(&spec) {
@@ -331,8 +401,10 @@ pub async fn status(
                     "101 Switching Protocols needs an upgrade request: connect with a WebSocket client (for example websocat ws://HOST/status/101) and every message is echoed back.\n",
                 )
                     .into_response();
-                r.headers_mut().insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-                r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+                r.headers_mut()
+                    .insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+                r.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
                 r
             }
         };
@@ -341,8 +413,13 @@ pub async fn status(
         match limits.delayed.try_acquire() {
             Ok(p) => Some(p),
             Err(_) => {
-                let mut r = refuse(WebError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_delayed", "Too many delayed requests are running; try again shortly."));
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+                let mut r = refuse(WebError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_delayed",
+                    "Too many delayed requests are running; try again shortly.",
+                ));
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
                 return r;
             }
         }
@@ -358,13 +435,25 @@ pub async fn status(
         // bare 1xx cannot be the answer; say so instead of faking it.
         (
             "text/plain; charset=utf-8",
-            format!("{code} is an interim (1xx) response: a server sends it before the final response, never alone. This endpoint answers 200 and explains instead; /status/101 with a WebSocket client performs a real protocol switch.\n"),
+            format!(
+                "{code} is an interim (1xx) response: a server sends it before the final response, never alone. This endpoint answers 200 and explains instead; /status/101 with a WebSocket client performs a real protocol switch.\n"
+            ),
         )
     } else {
-        body_for(code, headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or(""), &state.base_url)
+        body_for(
+            code,
+            headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+            &state.base_url,
+        )
     };
     let status = if code < 200 {
-        response_headers.insert(HeaderName::from_static("statusatlas-requested-status"), HeaderValue::from(code));
+        response_headers.insert(
+            HeaderName::from_static("statusatlas-requested-status"),
+            HeaderValue::from(code),
+        );
         StatusCode::OK
     } else {
         StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
@@ -386,15 +475,24 @@ pub async fn status(
         }
     }
     if o.delay_capped {
-        response_headers.insert(HeaderName::from_static("statusatlas-delay"), HeaderValue::from_str(&format!("{}ms (capped)", o.delay.as_millis())).unwrap_or(HeaderValue::from_static("capped")));
+        response_headers.insert(
+            HeaderName::from_static("statusatlas-delay"),
+            HeaderValue::from_str(&format!("{}ms (capped)", o.delay.as_millis()))
+                .unwrap_or(HeaderValue::from_static("capped")),
+        );
     }
-    let no_body = o.suppress_body || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED || code == 205;
-    if !no_body
-        && let Ok(v) = HeaderValue::from_str(&content_type)
-    {
+    let no_body = o.suppress_body
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
+        || code == 205;
+    if !no_body && let Ok(v) = HeaderValue::from_str(&content_type) {
         response_headers.insert(header::CONTENT_TYPE, v);
     }
-    let bytes = if no_body { Bytes::new() } else { Bytes::from(text) };
+    let bytes = if no_body {
+        Bytes::new()
+    } else {
+        Bytes::from(text)
+    };
     let body = match o.fault {
         None | Some(Fault::AbortBeforeHeaders) => Body::from(bytes),
         Some(fault) => {
@@ -415,7 +513,12 @@ pub async fn status(
 fn faulty_body(fault: Fault, bytes: Bytes, delay: Duration) -> Body {
     use futures_util::stream::{self, StreamExt};
     type Item = Result<Bytes, std::io::Error>;
-    let broken = || std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "fault injected by statusatlas");
+    let broken = || {
+        std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "fault injected by statusatlas",
+        )
+    };
     // The pause lets the server flush what came before, so the client sees it.
     let pause = Duration::from_millis(100);
     match fault {
@@ -433,9 +536,16 @@ fn faulty_body(fault: Fault, bytes: Bytes, delay: Duration) -> Body {
         }
         Fault::Dribble => {
             // The body in about 20 pieces spread over the delay (2 s by default).
-            let total = if delay.is_zero() { Duration::from_secs(2) } else { delay };
+            let total = if delay.is_zero() {
+                Duration::from_secs(2)
+            } else {
+                delay
+            };
             let size = bytes.len().div_ceil(20).max(1);
-            let pieces: Vec<Bytes> = (0..bytes.len()).step_by(size).map(|i| bytes.slice(i..(i + size).min(bytes.len()))).collect();
+            let pieces: Vec<Bytes> = (0..bytes.len())
+                .step_by(size)
+                .map(|i| bytes.slice(i..(i + size).min(bytes.len())))
+                .collect();
             let gap = total / (pieces.len().max(1) as u32);
             Body::from_stream(stream::iter(pieces).then(move |piece| async move {
                 tokio::time::sleep(gap).await;

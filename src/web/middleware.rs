@@ -1,15 +1,15 @@
 //! Middleware of every response: security headers, error bodies for the
 //! responses axum makes on its own (405), and the URI length limit.
 
+use super::AppState;
 use super::error::WebError;
 use axum::body::Body;
-use super::AppState;
 use axum::extract::{Request, State};
 use axum::http::Method;
-use std::sync::Arc;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 
 /// Longer request targets are refused before routing: no page needs them.
 pub const MAX_URI_BYTES: usize = 2048;
@@ -34,7 +34,11 @@ fn is_api_path(path: &str) -> bool {
 }
 
 fn error_response(path: &str, error: WebError) -> Response {
-    if is_api(path) { error.into_json() } else { error.into_html() }
+    if is_api(path) {
+        error.into_json()
+    } else {
+        error.into_html()
+    }
 }
 
 pub async fn reject_long_uris(request: Request, next: Next) -> Response {
@@ -45,7 +49,9 @@ pub async fn reject_long_uris(request: Request, next: Next) -> Response {
         let error = WebError::new(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
-            format!("The request target is {length} bytes long; at most {MAX_URI_BYTES} are accepted."),
+            format!(
+                "The request target is {length} bytes long; at most {MAX_URI_BYTES} are accepted."
+            ),
         );
         return with_security_headers(&path, error_response(&path, error));
     }
@@ -84,10 +90,17 @@ pub async fn errors_and_headers(request: Request, next: Next) -> Response {
             format!(
                 "{} is not allowed here; use {}.",
                 method,
-                allow.as_ref().and_then(|a| a.to_str().ok()).unwrap_or("GET")
+                allow
+                    .as_ref()
+                    .and_then(|a| a.to_str().ok())
+                    .unwrap_or("GET")
             ),
         );
-        let mut replaced = if api { error.into_json() } else { error.into_html() };
+        let mut replaced = if api {
+            error.into_json()
+        } else {
+            error.into_html()
+        };
         if let Some(a) = allow {
             replaced.headers_mut().insert(header::ALLOW, a);
         }
@@ -125,13 +138,29 @@ fn with_security_headers(path: &str, response: Response<Body>) -> Response<Body>
 fn security_headers(kind: Kind, mut response: Response<Body>) -> Response<Body> {
     let h = response.headers_mut();
     if kind == Kind::Iframe {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP_EMBED));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP_EMBED),
+        );
     } else {
-        let csp = if kind == Kind::Docs { CSP_DOCS } else { CSP_PAGES };
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+        let csp = if kind == Kind::Docs {
+            CSP_DOCS
+        } else {
+            CSP_PAGES
+        };
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     response
 }

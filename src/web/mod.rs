@@ -3,8 +3,8 @@
 
 pub mod api;
 pub mod badge;
-pub mod embed;
 pub mod cache;
+pub mod embed;
 pub mod error;
 pub mod live;
 mod middleware;
@@ -73,15 +73,27 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/search", get(api::search_codes))
         .route("/api/v1/catalog.json", get(api::full_catalog))
         .route("/api/v1/compare/{protocol}/{pair}", get(api::compare_codes))
-        .route("/api/v1/compare/{protocol}/{pair}/{code}", get(api::compare_cross))
+        .route(
+            "/api/v1/compare/{protocol}/{pair}/{code}",
+            get(api::compare_cross),
+        )
         .route("/api/v1/{protocol}/codes", get(api::codes))
         .route("/api/v1/{protocol}/codes/{code}", get(api::code))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::api_not_found))
         .route("/oembed", get(embed::oembed))
-        .route("/embed/fragment/{protocol}/{code}", get(embed::fragment_code))
-        .route("/embed/fragment/compare/{protocol}/{pair}", get(embed::fragment_compare))
-        .route("/embed/fragment/compare/{protocol}/{pair}/{code}", get(embed::fragment_compare_cross))
+        .route(
+            "/embed/fragment/{protocol}/{code}",
+            get(embed::fragment_code),
+        )
+        .route(
+            "/embed/fragment/compare/{protocol}/{pair}",
+            get(embed::fragment_compare),
+        )
+        .route(
+            "/embed/fragment/compare/{protocol}/{pair}/{code}",
+            get(embed::fragment_compare_cross),
+        )
         .route("/badge/{protocol}/{file}", get(badge::badge))
         .route("/embed.js", get(embed::embed_js));
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
@@ -91,11 +103,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/search", get(pages::search_page))
         .route("/compare", get(pages::compare_picker))
         .route("/compare/{protocol}/{pair}", get(pages::compare_page))
-        .route("/compare/{protocol}/{pair}/{code}", get(pages::compare_cross_page))
+        .route(
+            "/compare/{protocol}/{pair}/{code}",
+            get(pages::compare_cross_page),
+        )
         .route("/embed/", get(embed::gallery))
         .route("/embed/{protocol}/{code}", get(embed::iframe_code))
-        .route("/embed/compare/{protocol}/{pair}", get(embed::iframe_compare))
-        .route("/embed/compare/{protocol}/{pair}/{code}", get(embed::iframe_compare_cross))
+        .route(
+            "/embed/compare/{protocol}/{pair}",
+            get(embed::iframe_compare),
+        )
+        .route(
+            "/embed/compare/{protocol}/{pair}/{code}",
+            get(embed::iframe_compare_cross),
+        )
         .route("/status/{codes}", axum::routing::any(live::status))
         .route("/situations/", get(pages::situations_index))
         .route("/situations/{slug}", get(pages::situation_page))
@@ -121,13 +142,20 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(axum::middleware::from_fn_with_state(state, middleware::cached_fast_path))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::cached_fast_path,
+        ))
         .layer(axum::middleware::from_fn(middleware::reject_long_uris))
         .layer(CorsLayer::permissive().max_age(Duration::from_secs(86400)))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .make_span_with(
+                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
+                )
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
         )
 }
 
@@ -151,7 +179,11 @@ pub fn openapi_json() -> String {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
-pub fn serve_blocking(addr: &str, base_url: Option<&str>, live: live::LiveConfig) -> Result<(), String> {
+pub fn serve_blocking(
+    addr: &str,
+    base_url: Option<&str>,
+    live: live::LiveConfig,
+) -> Result<(), String> {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -171,7 +203,9 @@ pub fn serve_blocking(addr: &str, base_url: Option<&str>, live: live::LiveConfig
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
-        let base = base_url.map(str::to_string).unwrap_or_else(|| format!("http://{local}"));
+        let base = base_url
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("http://{local}"));
         let state = Arc::new(AppState::with_live(&base, live));
         // Load the catalog before the first request, so start-up errors show here.
         let _ = crate::catalog::catalog();

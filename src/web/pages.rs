@@ -58,10 +58,15 @@ fn protocol_of(slug: &str) -> Result<Protocol, WebError> {
     Protocol::from_slug(slug)
         .filter(|p| catalog().protocol(*p).is_some())
         .filter(|p| p.slug() == slug)
-        .ok_or_else(|| WebError::not_found(format!("There is no protocol called “{}”.", shorten(slug))))
+        .ok_or_else(|| {
+            WebError::not_found(format!("There is no protocol called “{}”.", shorten(slug)))
+        })
 }
 
-pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn home(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     cached(&state, "/", &headers, || {
         let catalog = catalog();
         let names: Vec<&str> = catalog.protocols().map(|p| p.protocol.name()).collect();
@@ -103,7 +108,11 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
             situations: catalog
                 .situations()
                 .iter()
-                .map(|s| Link { href: format!("/situations/{}", s.slug), label: s.title.clone(), text: String::new() })
+                .map(|s| Link {
+                    href: format!("/situations/{}", s.slug),
+                    label: s.title.clone(),
+                    text: String::new(),
+                })
                 .collect(),
         };
         html(&page)
@@ -158,8 +167,14 @@ pub async fn class_index(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let p = protocol_of(&protocol)?;
-    let codes = catalog().protocol(p).ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    if !codes.entries.iter().any(|e| e.class.as_ref().is_some_and(|c| c.key == class)) {
+    let codes = catalog()
+        .protocol(p)
+        .ok_or_else(|| WebError::not_found("unknown protocol"))?;
+    if !codes
+        .entries
+        .iter()
+        .any(|e| e.class.as_ref().is_some_and(|c| c.key == class))
+    {
         return Err(WebError::not_found(format!(
             "{} has no class “{}”.",
             p.name(),
@@ -173,7 +188,9 @@ pub async fn class_index(
 
 fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendered, WebError> {
     let catalog = catalog();
-    let codes = catalog.protocol(p).ok_or_else(|| WebError::not_found("unknown protocol"))?;
+    let codes = catalog
+        .protocol(p)
+        .ok_or_else(|| WebError::not_found("unknown protocol"))?;
     let mut keys: Vec<(String, String)> = Vec::new();
     for e in &codes.entries {
         if let Some(c) = &e.class
@@ -198,7 +215,11 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
     grouped.sort_by(|a, b| a.0.cmp(&b.0));
     let groups: Vec<Group> = grouped
         .into_iter()
-        .map(|(_, title, rows)| Group { title, intro: String::new(), rows })
+        .map(|(_, title, rows)| Group {
+            title,
+            intro: String::new(),
+            rows,
+        })
         .collect();
     let count: usize = groups.iter().map(|g| g.rows.len()).sum();
     let (path, heading, intro, mut crumbs) = match class {
@@ -206,10 +227,17 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
             format!("/{}/", p.slug()),
             format!("{} {}s", p.name(), p.code_noun()),
             protocol_intro(p, count),
-            vec![("Home".to_string(), "/".to_string()), (p.name().to_string(), String::new())],
+            vec![
+                ("Home".to_string(), "/".to_string()),
+                (p.name().to_string(), String::new()),
+            ],
         ),
         Some(c) => {
-            let label = keys.iter().find(|(k, _)| k == c).map(|(_, l)| l.clone()).unwrap_or_default();
+            let label = keys
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
             (
                 format!("/{}/{c}/", p.slug()),
                 format!("{} {label}", p.name()),
@@ -222,7 +250,13 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
         }
     };
     crumbs.extend(class.map(|c| (c.to_string(), String::new())));
-    let mut head = Head::new(catalog, &state.base_url, &path, format!("{heading} — statusatlas"), intro.clone());
+    let mut head = Head::new(
+        catalog,
+        &state.base_url,
+        &path,
+        format!("{heading} — statusatlas"),
+        intro.clone(),
+    );
     head.section = p.slug();
     let page = ListingPage {
         head,
@@ -231,7 +265,13 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
         intro,
         classes: keys
             .iter()
-            .map(|(k, l)| (format!("/{}/{k}/", p.slug()), l.clone(), class == Some(k.as_str())))
+            .map(|(k, l)| {
+                (
+                    format!("/{}/{k}/", p.slug()),
+                    l.clone(),
+                    class == Some(k.as_str()),
+                )
+            })
             .collect(),
         groups,
     };
@@ -269,17 +309,33 @@ pub async fn ede_page(
     let entry = (p == Protocol::Dns)
         .then(|| catalog.get(p, &format!("ede-{code}")))
         .flatten()
-        .ok_or_else(|| WebError::not_found(format!("There is no Extended DNS Error “{}”.", shorten(&code))))?;
+        .ok_or_else(|| {
+            WebError::not_found(format!(
+                "There is no Extended DNS Error “{}”.",
+                shorten(&code)
+            ))
+        })?;
     let key = entry_href(entry);
-    cached(&state, &key, &headers, || html(&code_view(&state.base_url, catalog, entry, &[entry])))
+    cached(&state, &key, &headers, || {
+        html(&code_view(&state.base_url, catalog, entry, &[entry]))
+    })
 }
 
 fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> CodePage {
-    let title = format!("{} {} — what it means and how to fix it", e.label(), e.phrase);
+    let title = format!(
+        "{} {} — what it means and how to fix it",
+        e.label(),
+        e.phrase
+    );
     let mut head = Head::new(catalog, base, &entry_href(e), title, e.summary.clone());
     head.og_type = "article";
     head.section = e.protocol.slug();
-    super::embed::discovery(&mut head, base, &entry_href(e), &format!("{} {}", e.label(), e.phrase));
+    super::embed::discovery(
+        &mut head,
+        base,
+        &entry_href(e),
+        &format!("{} {}", e.label(), e.phrase),
+    );
     head.json_ld = json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "DefinedTerm",
@@ -300,7 +356,11 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
         .map(entry_link)
         .collect();
     let mut comparisons = pair_links(catalog, Some(e));
-    for r in e.related.iter().filter_map(|id| catalog.get(e.protocol, id)) {
+    for r in e
+        .related
+        .iter()
+        .filter_map(|id| catalog.get(e.protocol, id))
+    {
         let href = compare_href(e, r);
         if !comparisons.iter().any(|l| l.href == href) {
             comparisons.push(Link {
@@ -343,7 +403,11 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
         situations: catalog
             .situations_of(e)
             .into_iter()
-            .map(|s| Link { href: format!("/situations/{}", s.slug), label: s.title.clone(), text: s.summary.clone() })
+            .map(|s| Link {
+                href: format!("/situations/{}", s.slug),
+                label: s.title.clone(),
+                text: s.summary.clone(),
+            })
             .collect(),
         relations: crate::relations::relations_of(catalog, e)
             .into_iter()
@@ -382,15 +446,38 @@ pub enum PairLookup<'a> {
 }
 
 /// `/compare/http/101-vs-407`: two codes of one protocol.
-pub fn lookup_pair(protocol: &str, pair: &str, prefix: &str) -> Result<PairLookup<'static>, WebError> {
+pub fn lookup_pair(
+    protocol: &str,
+    pair: &str,
+    prefix: &str,
+) -> Result<PairLookup<'static>, WebError> {
     let (a, b) = split_pair(pair).ok_or_else(|| not_a_comparison(pair))?;
-    resolve_two(protocol, a, protocol, b, &format!("{prefix}/{protocol}/{pair}"), prefix)
+    resolve_two(
+        protocol,
+        a,
+        protocol,
+        b,
+        &format!("{prefix}/{protocol}/{pair}"),
+        prefix,
+    )
 }
 
 /// `/compare/grpc/14-vs-http/503`: two codes of different protocols.
-pub fn lookup_cross(protocol: &str, pair: &str, code: &str, prefix: &str) -> Result<PairLookup<'static>, WebError> {
+pub fn lookup_cross(
+    protocol: &str,
+    pair: &str,
+    code: &str,
+    prefix: &str,
+) -> Result<PairLookup<'static>, WebError> {
     let (a, other) = split_pair(pair).ok_or_else(|| not_a_comparison(pair))?;
-    resolve_two(protocol, a, other, code, &format!("{prefix}/{protocol}/{pair}/{code}"), prefix)
+    resolve_two(
+        protocol,
+        a,
+        other,
+        code,
+        &format!("{prefix}/{protocol}/{pair}/{code}"),
+        prefix,
+    )
 }
 
 fn not_a_comparison(pair: &str) -> WebError {
@@ -410,8 +497,14 @@ fn resolve_two(
 ) -> Result<PairLookup<'static>, WebError> {
     let (pa, pb) = (protocol_of(pa)?, protocol_of(pb)?);
     let catalog = catalog();
-    let ea = *catalog.resolve(pa, a).first().ok_or_else(|| WebError::unknown_code(Some(pa), a))?;
-    let eb = *catalog.resolve(pb, b).first().ok_or_else(|| WebError::unknown_code(Some(pb), b))?;
+    let ea = *catalog
+        .resolve(pa, a)
+        .first()
+        .ok_or_else(|| WebError::unknown_code(Some(pa), a))?;
+    let eb = *catalog
+        .resolve(pb, b)
+        .first()
+        .ok_or_else(|| WebError::unknown_code(Some(pb), b))?;
     let with_prefix = |href: String| format!("{prefix}{}", &href["/compare".len()..]);
     if let Err(why) = compare::compare(catalog, ea, eb) {
         let mut e = WebError::not_found(match why {
@@ -429,7 +522,13 @@ fn resolve_two(
             .related
             .iter()
             .filter_map(|id| catalog.get(pa, id))
-            .map(|r| (with_prefix(compare_href(ea, r)), format!("{} vs {}", ea.code, r.code), r.phrase.clone()))
+            .map(|r| {
+                (
+                    with_prefix(compare_href(ea, r)),
+                    format!("{} vs {}", ea.code, r.code),
+                    r.phrase.clone(),
+                )
+            })
             .collect();
         return Err(e);
     }
@@ -454,10 +553,18 @@ pub async fn compare_cross_page(
     SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    comparison_response(&state, lookup_cross(&protocol, &pair, &code, "/compare")?, &headers)
+    comparison_response(
+        &state,
+        lookup_cross(&protocol, &pair, &code, "/compare")?,
+        &headers,
+    )
 }
 
-fn comparison_response(state: &AppState, found: PairLookup<'static>, headers: &HeaderMap) -> Result<Response, PageError> {
+fn comparison_response(
+    state: &AppState,
+    found: PairLookup<'static>,
+    headers: &HeaderMap,
+) -> Result<Response, PageError> {
     let (a, b) = match found {
         PairLookup::Found(a, b) => (a, b),
         PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
@@ -503,7 +610,9 @@ fn comparison_response(state: &AppState, found: PairLookup<'static>, headers: &H
 }
 
 /// The compare picker's form target: sends the reader to the canonical page.
-pub async fn compare_picker(Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn compare_picker(
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let (protocol, a, b) = (get("protocol"), get("a"), get("b"));
     if protocol.is_empty() || a.is_empty() || b.is_empty() {
@@ -515,29 +624,46 @@ pub async fn compare_picker(Query(q): Query<HashMap<String, String>>) -> Result<
     }
 }
 
-pub async fn search_page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+pub async fn search_page(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
     let params: HashMap<String, String> = raw
         .as_deref()
-        .map(|r| serde_urlencoded_pairs(r))
+        .map(serde_urlencoded_pairs)
         .unwrap_or_default();
     let query: String = params.get("q").cloned().unwrap_or_default();
-    let query = query.chars().take(search::MAX_QUERY_CHARS).collect::<String>();
+    let query = query
+        .chars()
+        .take(search::MAX_QUERY_CHARS)
+        .collect::<String>();
     let catalog = catalog();
     let outcome = search::index().search(&query, 50);
     let mut head = Head::new(
         catalog,
         &state.base_url,
         "/search",
-        if query.trim().is_empty() { "Search — statusatlas".into() } else { format!("“{}” — statusatlas search", shorten(&query)) },
+        if query.trim().is_empty() {
+            "Search — statusatlas".into()
+        } else {
+            format!("“{}” — statusatlas search", shorten(&query))
+        },
         "Search every status code by number, class, name or words.".into(),
     );
     head.query = query.clone();
     let page = SearchPage {
         head,
-        heading: if query.trim().is_empty() { "Search".into() } else { format!("Results for “{}”", shorten(&query)) },
+        heading: if query.trim().is_empty() {
+            "Search".into()
+        } else {
+            format!("Results for “{}”", shorten(&query))
+        },
         summary: match outcome.total {
             1 => "1 code matches.".into(),
-            n if n > outcome.results.len() => format!("{n} codes match; the best {} are shown.", outcome.results.len()),
+            n if n > outcome.results.len() => format!(
+                "{n} codes match; the best {} are shown.",
+                outcome.results.len()
+            ),
             n => format!("{n} codes match."),
         },
         did_you_mean: outcome
@@ -547,10 +673,15 @@ pub async fn search_page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQ
         query,
         results: outcome.results.iter().map(|h| row(h.entry)).collect(),
     };
-    let body = page.render().map_err(|e| WebError::internal(e.to_string()))?;
+    let body = page
+        .render()
+        .map_err(|e| WebError::internal(e.to_string()))?;
     Ok((
         StatusCode::OK,
-        [(header::CONTENT_TYPE, HTML), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         body,
     )
         .into_response())
@@ -558,7 +689,9 @@ pub async fn search_page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQ
 
 /// Form-decodes a query string, leaving out pairs that are not valid UTF-8.
 pub fn serde_urlencoded_pairs(raw: &str) -> HashMap<String, String> {
-    form_urlencoded::parse(raw.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 pub fn url_encode(s: &str) -> String {
@@ -582,18 +715,34 @@ fn percent_decode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-pub async fn situations_index(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn situations_index(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     cached(&state, "/situations/", &headers, || {
         let catalog = catalog();
         let intro = "The same situation, such as a missing resource or a rate limit, is expressed differently by each protocol. Each family below lists the codes side by side with how each one fits.".to_string();
-        let mut head = Head::new(catalog, &state.base_url, "/situations/", "The same situation in every protocol — statusatlas".into(), intro.clone());
+        let mut head = Head::new(
+            catalog,
+            &state.base_url,
+            "/situations/",
+            "The same situation in every protocol — statusatlas".into(),
+            intro.clone(),
+        );
         head.section = "situations";
         html(&SituationPage {
             head,
-            crumbs: vec![("Home".into(), "/".into()), ("Situations".into(), String::new())],
+            crumbs: vec![
+                ("Home".into(), "/".into()),
+                ("Situations".into(), String::new()),
+            ],
             heading: "The same situation in every protocol".into(),
             intro,
-            situations: catalog.situations().iter().map(|s| views::situation(catalog, s)).collect(),
+            situations: catalog
+                .situations()
+                .iter()
+                .map(|s| views::situation(catalog, s))
+                .collect(),
         })
     })
 }
@@ -604,12 +753,21 @@ pub async fn situation_page(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let catalog = catalog();
-    let s = catalog
-        .situation(&slug)
-        .ok_or_else(|| WebError::not_found(format!("There is no situation called “{}”.", shorten(&slug))))?;
+    let s = catalog.situation(&slug).ok_or_else(|| {
+        WebError::not_found(format!(
+            "There is no situation called “{}”.",
+            shorten(&slug)
+        ))
+    })?;
     let path = format!("/situations/{}", s.slug);
     cached(&state, &path, &headers, || {
-        let mut head = Head::new(catalog, &state.base_url, &path, format!("{} in every protocol — statusatlas", s.title), s.summary.clone());
+        let mut head = Head::new(
+            catalog,
+            &state.base_url,
+            &path,
+            format!("{} in every protocol — statusatlas", s.title),
+            s.summary.clone(),
+        );
         head.section = "situations";
         head.og_type = "article";
         html(&SituationPage {

@@ -5,7 +5,7 @@ use super::cache::{ASSET_CACHE, PAGE_CACHE, Rendered};
 use super::error::{PageError, SafePath, WebError};
 use super::views::{compare_href, entry_href};
 use crate::catalog::{Protocol, catalog};
-use axum::extract::{State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use std::fmt::Write;
@@ -13,10 +13,26 @@ use std::sync::Arc;
 
 /// (file name, content type, bytes) of every asset.
 pub const ASSETS: &[(&str, &str, &str)] = &[
-    ("site.css", "text/css; charset=utf-8", include_str!("../../assets/site.css")),
-    ("site.js", "text/javascript; charset=utf-8", include_str!("../../assets/site.js")),
-    ("icon.svg", "image/svg+xml", include_str!("../../assets/icon.svg")),
-    ("embed.css", "text/css; charset=utf-8", include_str!("../../assets/embed.css")),
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/site.css"),
+    ),
+    (
+        "site.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/site.js"),
+    ),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_str!("../../assets/icon.svg"),
+    ),
+    (
+        "embed.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/embed.css"),
+    ),
 ];
 
 pub async fn asset(
@@ -30,11 +46,16 @@ pub async fn asset(
     let key = format!("/assets/{name}");
     Ok(state
         .cache
-        .get_or_render(&key, || Ok::<_, WebError>(Rendered::new(content_type, ASSET_CACHE, body)))?
+        .get_or_render(&key, || {
+            Ok::<_, WebError>(Rendered::new(content_type, ASSET_CACHE, body))
+        })?
         .respond(&headers))
 }
 
-pub async fn robots(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn robots(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     Ok(state
         .cache
         .get_or_render("/robots.txt", || {
@@ -52,13 +73,27 @@ pub async fn robots(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
 pub fn page_paths() -> Vec<String> {
     let catalog = catalog();
     let mut paths = vec!["/".to_string(), "/situations/".to_string()];
-    paths.extend(catalog.situations().iter().map(|s| format!("/situations/{}", s.slug)));
+    paths.extend(
+        catalog
+            .situations()
+            .iter()
+            .map(|s| format!("/situations/{}", s.slug)),
+    );
     for p in catalog.protocols() {
         paths.push(format!("/{}/", p.protocol.slug()));
-        let mut classes: Vec<&str> = p.entries.iter().filter_map(|e| e.class.as_ref()).map(|c| c.key.as_str()).collect();
+        let mut classes: Vec<&str> = p
+            .entries
+            .iter()
+            .filter_map(|e| e.class.as_ref())
+            .map(|c| c.key.as_str())
+            .collect();
         classes.sort();
         classes.dedup();
-        paths.extend(classes.iter().map(|c| format!("/{}/{c}/", p.protocol.slug())));
+        paths.extend(
+            classes
+                .iter()
+                .map(|c| format!("/{}/{c}/", p.protocol.slug())),
+        );
         paths.extend(p.entries.iter().chain(&p.variants).map(entry_href));
     }
     for p in catalog.protocols() {
@@ -69,7 +104,10 @@ pub fn page_paths() -> Vec<String> {
         }
     }
     // Cross-protocol comparisons exist where a mapping links the two codes.
-    if let (Some(grpc), Some(http)) = (catalog.protocol(Protocol::Grpc), catalog.protocol(Protocol::Http)) {
+    if let (Some(grpc), Some(http)) = (
+        catalog.protocol(Protocol::Grpc),
+        catalog.protocol(Protocol::Http),
+    ) {
         for g in &grpc.entries {
             for h in &http.entries {
                 if crate::compare::cross_protocol_mapped(catalog, g, h) {
@@ -81,7 +119,10 @@ pub fn page_paths() -> Vec<String> {
     paths
 }
 
-pub async fn sitemap(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn sitemap(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     Ok(state
         .cache
         .get_or_render("/sitemap.xml", || {
@@ -96,5 +137,7 @@ pub async fn sitemap(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -20,7 +20,13 @@ pub struct Head {
 }
 
 impl Head {
-    pub fn new(catalog: &Catalog, base: &str, path: &str, title: String, description: String) -> Head {
+    pub fn new(
+        catalog: &Catalog,
+        base: &str,
+        path: &str,
+        title: String,
+        description: String,
+    ) -> Head {
         Head {
             title,
             description,
@@ -29,7 +35,10 @@ impl Head {
             json_ld: String::new(),
             alternates: Vec::new(),
             query: String::new(),
-            nav: catalog.protocols().map(|p| (p.protocol.slug(), p.protocol.name())).collect(),
+            nav: catalog
+                .protocols()
+                .map(|p| (p.protocol.slug(), p.protocol.name()))
+                .collect(),
             section: "",
         }
     }
@@ -37,7 +46,11 @@ impl Head {
 
 /// Serialises JSON-LD so that it can sit inside a script element.
 pub fn json_ld(value: &serde_json::Value) -> String {
-    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 pub struct Link {
@@ -74,7 +87,9 @@ pub fn group_of(e: &Entry) -> (String, String) {
         return (c.key.clone(), c.label());
     }
     match (e.protocol, e.kind.as_deref()) {
-        (Protocol::Smtp, Some("enhanced-class")) => ("c".into(), "Enhanced status classes (RFC 3463)".into()),
+        (Protocol::Smtp, Some("enhanced-class")) => {
+            ("c".into(), "Enhanced status classes (RFC 3463)".into())
+        }
         (Protocol::Smtp, Some("enhanced")) => {
             let subject = e.code.split('.').nth(1).unwrap_or("0").to_string();
             let name = match subject.as_str() {
@@ -87,14 +102,21 @@ pub fn group_of(e: &Entry) -> (String, String) {
                 "6" => "Message content or media status",
                 _ => "Security or policy status",
             };
-            (format!("e{subject}"), format!("Enhanced codes X.{subject}: {name}"))
+            (
+                format!("e{subject}"),
+                format!("Enhanced codes X.{subject}: {name}"),
+            )
         }
         (Protocol::Dns, Some("ede")) => ("2".into(), "Extended DNS Errors (RFC 8914)".into()),
         (Protocol::Dns, _) => ("1".into(), "RCODEs".into()),
-        (Protocol::Websocket, _) if e.code.as_str() < "3000" => {
-            ("1".into(), "1000-2999: defined by RFC 6455 and the IANA registry".into())
-        }
-        (Protocol::Websocket, _) => ("3".into(), "3000-3999: registered for libraries, frameworks and applications".into()),
+        (Protocol::Websocket, _) if e.code.as_str() < "3000" => (
+            "1".into(),
+            "1000-2999: defined by RFC 6455 and the IANA registry".into(),
+        ),
+        (Protocol::Websocket, _) => (
+            "3".into(),
+            "3000-3999: registered for libraries, frameworks and applications".into(),
+        ),
         (Protocol::Http, _) => ("z".into(), "Outside the registered classes".into()),
         (p, _) => ("0".into(), format!("{} {}s", p.name(), p.code_noun())),
     }
@@ -105,12 +127,22 @@ pub fn compare_href(a: &Entry, b: &Entry) -> String {
     if a.protocol == b.protocol {
         format!("/compare/{}/{}-vs-{}", a.protocol.slug(), a.id, b.id)
     } else {
-        format!("/compare/{}/{}-vs-{}/{}", a.protocol.slug(), a.id, b.protocol.slug(), b.id)
+        format!(
+            "/compare/{}/{}-vs-{}/{}",
+            a.protocol.slug(),
+            a.id,
+            b.protocol.slug(),
+            b.id
+        )
     }
 }
 
 pub fn entry_link(e: &Entry) -> Link {
-    Link { href: entry_href(e), label: e.title(), text: e.summary.clone() }
+    Link {
+        href: entry_href(e),
+        label: e.title(),
+        text: e.summary.clone(),
+    }
 }
 
 /// A CSS class for the colour of a code, from its class where it has one:
@@ -151,7 +183,11 @@ pub fn row(e: &Entry) -> Row {
         phrase: e.phrase.clone(),
         summary: e.summary.clone(),
         tone: tone(e),
-        status: if e.status == Status::Standard { String::new() } else { status_label(e) },
+        status: if e.status == Status::Standard {
+            String::new()
+        } else {
+            status_label(e)
+        },
         status_class: e.status.as_str(),
     }
 }
@@ -186,17 +222,30 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         anchor: e.id.replace('.', "-"),
         protocol: e.protocol.slug(),
         protocol_name: e.protocol.name(),
-        class: e.class.as_ref().zip(class_href(e)).map(|(c, href)| (c.label(), href)),
+        class: e
+            .class
+            .as_ref()
+            .zip(class_href(e))
+            .map(|(c, href)| (c.label(), href)),
         class_note: e.class_note.clone(),
         code: e.code.clone(),
         phrase: e.phrase.clone(),
         status: e.status.as_str(),
         status_label: status_label(e),
-        spec: e.spec.iter().map(|s| (s.text.clone(), s.url.clone())).collect(),
+        spec: e
+            .spec
+            .iter()
+            .map(|s| (s.text.clone(), s.url.clone()))
+            .collect(),
         summary: e.summary.clone(),
         description: e.description.clone(),
         when_you_see_it: e.when_you_see_it.clone(),
-        fixes: e.how_to_fix.parts().into_iter().map(|(w, t)| (w, t.to_string())).collect(),
+        fixes: e
+            .how_to_fix
+            .parts()
+            .into_iter()
+            .map(|(w, t)| (w, t.to_string()))
+            .collect(),
         facts: compare::entry_facts(e),
         tone: tone(e),
     }
@@ -234,7 +283,12 @@ fn side(e: &Entry) -> SideView {
         href: entry_href(e),
         description: e.description.clone(),
         when_you_see_it: e.when_you_see_it.clone(),
-        fixes: e.how_to_fix.parts().into_iter().map(|(w, t)| (w, t.to_string())).collect(),
+        fixes: e
+            .how_to_fix
+            .parts()
+            .into_iter()
+            .map(|(w, t)| (w, t.to_string()))
+            .collect(),
     }
 }
 
@@ -255,7 +309,10 @@ pub fn comparison(c: &Comparison, base: &str) -> ComparisonView {
 
 /// (ecosystem label, constant) rows in display order.
 pub fn constants(e: &Entry) -> Vec<(&'static str, String)> {
-    e.constants_in_order().into_iter().map(|(l, v)| (l, v.to_string())).collect()
+    e.constants_in_order()
+        .into_iter()
+        .map(|(l, v)| (l, v.to_string()))
+        .collect()
 }
 
 /// Breadcrumbs: (label, href); the current page has an empty href.
@@ -263,7 +320,10 @@ pub type Crumbs = Vec<(String, String)>;
 
 pub fn crumbs_for(e: &Entry) -> Crumbs {
     let mut c = vec![("Home".to_string(), "/".to_string())];
-    c.push((e.protocol.name().to_string(), format!("/{}/", e.protocol.slug())));
+    c.push((
+        e.protocol.name().to_string(),
+        format!("/{}/", e.protocol.slug()),
+    ));
     if let (Some(class), Some(href)) = (&e.class, class_href(e)) {
         c.push((class.key.clone(), href));
     }
@@ -372,13 +432,25 @@ pub fn picker(catalog: &Catalog, e: &Entry) -> Vec<(String, String)> {
 pub fn protocol_intro(p: Protocol, count: usize) -> String {
     let noun = p.code_noun();
     match p {
-        Protocol::Http => format!("All {count} HTTP {noun}s: every code in the IANA registry with its RFC 9110 name, plus well-known vendor codes (nginx, Cloudflare, AWS and others), marked as unofficial."),
-        Protocol::Smtp => format!("All {count} SMTP codes: the basic reply codes of RFC 5321 and its extensions, and the enhanced status codes of RFC 3463 in the IANA registry."),
-        Protocol::Grpc => format!("All {count} gRPC {noun}s, with who generates each one and the HTTP status it maps to."),
-        Protocol::Websocket => format!("All {count} registered WebSocket {noun}s, including those that may never be sent on the wire."),
-        Protocol::Ftp => format!("All {count} FTP {noun}s of RFC 959 and its security and IPv6 extensions."),
+        Protocol::Http => format!(
+            "All {count} HTTP {noun}s: every code in the IANA registry with its RFC 9110 name, plus well-known vendor codes (nginx, Cloudflare, AWS and others), marked as unofficial."
+        ),
+        Protocol::Smtp => format!(
+            "All {count} SMTP codes: the basic reply codes of RFC 5321 and its extensions, and the enhanced status codes of RFC 3463 in the IANA registry."
+        ),
+        Protocol::Grpc => format!(
+            "All {count} gRPC {noun}s, with who generates each one and the HTTP status it maps to."
+        ),
+        Protocol::Websocket => format!(
+            "All {count} registered WebSocket {noun}s, including those that may never be sent on the wire."
+        ),
+        Protocol::Ftp => {
+            format!("All {count} FTP {noun}s of RFC 959 and its security and IPv6 extensions.")
+        }
         Protocol::Sip => format!("All {count} SIP {noun}s in the IANA registry."),
-        Protocol::Dns => format!("All {count} DNS RCODEs and Extended DNS Errors in the IANA registries."),
+        Protocol::Dns => {
+            format!("All {count} DNS RCODEs and Extended DNS Errors in the IANA registries.")
+        }
     }
 }
 

@@ -7,7 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::process::Command;
 
 fn http() -> Vec<&'static Entry> {
-    catalog().protocol(Protocol::Http).expect("HTTP data").entries.iter().collect()
+    catalog()
+        .protocol(Protocol::Http)
+        .expect("HTTP data")
+        .entries
+        .iter()
+        .collect()
 }
 
 #[test]
@@ -25,18 +30,29 @@ fn embedded_registry_copies_are_the_shared_registries() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "csv") {
             let name = path.file_name().unwrap();
-            let copy = std::fs::read(ours.join(name)).unwrap_or_else(|_| panic!("data/registries/{name:?} is missing"));
-            assert_eq!(copy, std::fs::read(&path).unwrap(), "data/registries/{name:?} differs from the shared registry");
+            let copy = std::fs::read(ours.join(name))
+                .unwrap_or_else(|_| panic!("data/registries/{name:?} is missing"));
+            assert_eq!(
+                copy,
+                std::fs::read(&path).unwrap(),
+                "data/registries/{name:?} differs from the shared registry"
+            );
             compared += 1;
         }
     }
-    assert!(compared >= 12, "expected every registry file, compared {compared}");
+    assert!(
+        compared >= 12,
+        "expected every registry file, compared {compared}"
+    );
 }
 
 #[test]
 fn http_agrees_with_the_iana_registry_row_by_row() {
     let rows = registry_rows("http.csv");
-    let registered: Vec<&Entry> = http().into_iter().filter(|e| e.status != Status::Unofficial).collect();
+    let registered: Vec<&Entry> = http()
+        .into_iter()
+        .filter(|e| e.status != Status::Unofficial)
+        .collect();
     assert_eq!(registered.len(), rows.len(), "one entry per registry row");
     for (row, e) in rows.iter().zip(&registered) {
         assert_eq!(e.code, row["code"], "order and codes follow the registry");
@@ -48,45 +64,97 @@ fn http_agrees_with_the_iana_registry_row_by_row() {
             (_, "(Unused)") => vec![Status::Unused],
             _ => vec![Status::Standard, Status::Deprecated],
         };
-        assert!(expected_status.contains(&e.status), "status of {}: {:?}", e.code, e.status);
+        assert!(
+            expected_status.contains(&e.status),
+            "status of {}: {:?}",
+            e.code,
+            e.status
+        );
     }
     // The names RFC 9110 settled on, spelled out because they are the ones peers get wrong.
-    let phrase = |c: &str| registered.iter().find(|e| e.code == c).map(|e| e.phrase.as_str());
+    let phrase = |c: &str| {
+        registered
+            .iter()
+            .find(|e| e.code == c)
+            .map(|e| e.phrase.as_str())
+    };
     assert_eq!(phrase("413"), Some("Content Too Large"));
     assert_eq!(phrase("422"), Some("Unprocessable Content"));
-    assert_eq!(registered.iter().find(|e| e.code == "104").map(|e| e.status), Some(Status::Temporary));
-    assert_eq!(registered.iter().find(|e| e.code == "306").map(|e| e.status), Some(Status::Unused));
-    assert_eq!(registered.iter().find(|e| e.code == "418").map(|e| e.status), Some(Status::Unused));
+    assert_eq!(
+        registered
+            .iter()
+            .find(|e| e.code == "104")
+            .map(|e| e.status),
+        Some(Status::Temporary)
+    );
+    assert_eq!(
+        registered
+            .iter()
+            .find(|e| e.code == "306")
+            .map(|e| e.status),
+        Some(Status::Unused)
+    );
+    assert_eq!(
+        registered
+            .iter()
+            .find(|e| e.code == "418")
+            .map(|e| e.status),
+        Some(Status::Unused)
+    );
 }
 
 #[test]
 fn http_vendor_codes_agree_with_the_unofficial_registry() {
     let rows = registry_rows("http-unofficial.csv");
-    let vendor: Vec<&Entry> = http().into_iter().filter(|e| e.status == Status::Unofficial).collect();
-    assert_eq!(vendor.len(), rows.len(), "one entry per unofficial row, duplicates kept");
+    let vendor: Vec<&Entry> = http()
+        .into_iter()
+        .filter(|e| e.status == Status::Unofficial)
+        .collect();
+    assert_eq!(
+        vendor.len(),
+        rows.len(),
+        "one entry per unofficial row, duplicates kept"
+    );
     for (row, e) in rows.iter().zip(&vendor) {
         assert_eq!(e.code, row["code"]);
         assert_eq!(e.phrase, row["phrase"], "phrase of {}", e.id);
-        assert_eq!(e.vendor.as_deref(), Some(row["vendor"].as_str()), "vendor of {}", e.id);
+        assert_eq!(
+            e.vendor.as_deref(),
+            Some(row["vendor"].as_str()),
+            "vendor of {}",
+            e.id
+        );
         assert_ne!(e.id, e.code, "vendor codes have their own id");
     }
     // Codes with two vendor meanings keep both.
     for (code, n) in [("420", 2), ("430", 2), ("499", 2), ("530", 3)] {
-        assert_eq!(vendor.iter().filter(|e| e.code == code).count(), n, "meanings of {code}");
+        assert_eq!(
+            vendor.iter().filter(|e| e.code == code).count(),
+            n,
+            "meanings of {code}"
+        );
     }
 }
 
 #[test]
 fn every_http_code_has_complete_prose_and_facts() {
     for e in http() {
-        assert!(!e.summary.is_empty() && !e.description.is_empty() && !e.when_you_see_it.is_empty(), "{}", e.id);
+        assert!(
+            !e.summary.is_empty() && !e.description.is_empty() && !e.when_you_see_it.is_empty(),
+            "{}",
+            e.id
+        );
         assert!(!e.how_to_fix.parts().is_empty(), "{} has fixes", e.id);
         assert!(e.cacheable.is_some(), "{} states cacheability", e.id);
         assert!(!e.related.is_empty(), "{} has related codes", e.id);
         assert!(!e.sent_by.is_empty(), "{} says who sends it", e.id);
         assert!(!e.spec.is_empty(), "{} has a spec reference", e.id);
         if e.status != Status::Unofficial {
-            assert!(e.spec.iter().any(|s| s.url.is_some()), "{} links its spec", e.id);
+            assert!(
+                e.spec.iter().any(|s| s.url.is_some()),
+                "{} links its spec",
+                e.id
+            );
         }
     }
     let cacheable: Vec<&str> = http()
@@ -95,15 +163,25 @@ fn every_http_code_has_complete_prose_and_facts() {
         .map(|e| e.code.as_str())
         .collect();
     // RFC 9110 Section 15.1's list, plus 451 (RFC 7725 Section 3).
-    assert_eq!(cacheable, ["200", "203", "204", "206", "300", "301", "308", "404", "405", "410", "414", "451", "501"]);
+    assert_eq!(
+        cacheable,
+        [
+            "200", "203", "204", "206", "300", "301", "308", "404", "405", "410", "414", "451",
+            "501"
+        ]
+    );
 }
 
 const WEBSOCKET: &str = include_str!("../../data/websocket.toml");
 
 fn load_websocket(toml: &str) -> Result<(), String> {
-    load_from_sources(&[(Protocol::Websocket, "websocket.toml", toml)], ("pairs.toml", "pair = []"), ("situations.toml", "situation = []"))
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    load_from_sources(
+        &[(Protocol::Websocket, "websocket.toml", toml)],
+        ("pairs.toml", "pair = []"),
+        ("situations.toml", "situation = []"),
+    )
+    .map(|_| ())
+    .map_err(|e| e.to_string())
 }
 
 /// The WebSocket data with the first line starting with `prefix` replaced.
@@ -127,16 +205,46 @@ fn with_first_line(prefix: &str, replacement: &str) -> String {
 fn validation_accepts_good_data_and_names_each_defect() {
     load_websocket(WEBSOCKET).expect("the real data loads");
     let cases = [
-        (with_first_line("summary = ", "summary = \"The the close is normal.\""), "repeats the word"),
-        (with_first_line("related = ", "related = [\"9999\"]"), "does not exist"),
-        (with_first_line("when_you_see_it = ", "when_you_see_it = \"\""), "is empty"),
-        (with_first_line("description = ", "description = \"It ended .\""), "dangling"),
-        (with_first_line("description = ", "description = \"It is a error.\""), "before \"error\""),
-        (with_first_line("retry = ", "retry = \"whenever\""), "unknown variant"),
-        (with_first_line("status = ", "status = \"unofficial\""), "vendor is required"),
-        (with_first_line("phrase = ", "phrase = \"Normal closure\""), "no entry for websocket.csv row 1000"),
-        (with_first_line("sendable = ", "sendable = false"), "sendable is Some(\"no\")"),
-        (WEBSOCKET.replacen("id = \"1001\"", "id = \"1000\"", 1), "used twice"),
+        (
+            with_first_line("summary = ", "summary = \"The the close is normal.\""),
+            "repeats the word",
+        ),
+        (
+            with_first_line("related = ", "related = [\"9999\"]"),
+            "does not exist",
+        ),
+        (
+            with_first_line("when_you_see_it = ", "when_you_see_it = \"\""),
+            "is empty",
+        ),
+        (
+            with_first_line("description = ", "description = \"It ended .\""),
+            "dangling",
+        ),
+        (
+            with_first_line("description = ", "description = \"It is a error.\""),
+            "before \"error\"",
+        ),
+        (
+            with_first_line("retry = ", "retry = \"whenever\""),
+            "unknown variant",
+        ),
+        (
+            with_first_line("status = ", "status = \"unofficial\""),
+            "vendor is required",
+        ),
+        (
+            with_first_line("phrase = ", "phrase = \"Normal closure\""),
+            "no entry for websocket.csv row 1000",
+        ),
+        (
+            with_first_line("sendable = ", "sendable = false"),
+            "sendable is Some(\"no\")",
+        ),
+        (
+            WEBSOCKET.replacen("id = \"1001\"", "id = \"1000\"", 1),
+            "used twice",
+        ),
     ];
     for (toml, expected) in cases {
         assert_ne!(toml, WEBSOCKET, "the case {expected:?} changes the data");
@@ -147,12 +255,21 @@ fn validation_accepts_good_data_and_names_each_defect() {
 
 #[test]
 fn validation_checks_http_phrases_against_the_registry() {
-    let http = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/http.toml")).unwrap();
-    let tampered = http.replacen("phrase = \"Content Too Large\"", "phrase = \"Payload Too Large\"", 1);
+    let http =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/http.toml")).unwrap();
+    let tampered = http.replacen(
+        "phrase = \"Content Too Large\"",
+        "phrase = \"Payload Too Large\"",
+        1,
+    );
     assert_ne!(http, tampered);
-    let err = load_from_sources(&[(Protocol::Http, "http.toml", &tampered)], ("pairs.toml", "pair = []"), ("situations.toml", "situation = []"))
-        .expect_err("a phrase that differs from the registry is refused")
-        .to_string();
+    let err = load_from_sources(
+        &[(Protocol::Http, "http.toml", &tampered)],
+        ("pairs.toml", "pair = []"),
+        ("situations.toml", "situation = []"),
+    )
+    .expect_err("a phrase that differs from the registry is refused")
+    .to_string();
     assert!(err.contains("no entry for http.csv row 413"), "{err}");
     assert!(err.contains("Payload Too Large"), "{err}");
 }
@@ -170,15 +287,31 @@ fn our_constants(ecosystem: &str) -> BTreeMap<u16, String> {
 /// name exists with our code, and every code the library names has ours.
 fn check_against(ecosystem: &str, prefix: &str, library: &HashMap<String, u16>) {
     let ours = our_constants(ecosystem);
-    assert!(!library.is_empty(), "the {ecosystem} library defined nothing");
+    assert!(
+        !library.is_empty(),
+        "the {ecosystem} library defined nothing"
+    );
     for (code, constant) in &ours {
-        let name = constant.strip_prefix(prefix).unwrap_or_else(|| panic!("{constant} starts with {prefix}"));
-        assert_eq!(library.get(name), Some(code), "{ecosystem}: {constant} is not {code} in the real library");
+        let name = constant
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("{constant} starts with {prefix}"));
+        assert_eq!(
+            library.get(name),
+            Some(code),
+            "{ecosystem}: {constant} is not {code} in the real library"
+        );
     }
-    let registered: Vec<u16> = http().iter().filter(|e| e.status != Status::Unofficial).map(|e| e.code.parse().unwrap()).collect();
+    let registered: Vec<u16> = http()
+        .iter()
+        .filter(|e| e.status != Status::Unofficial)
+        .map(|e| e.code.parse().unwrap())
+        .collect();
     for (name, code) in library {
         if registered.contains(code) {
-            assert!(ours.contains_key(code), "{ecosystem} defines {name} for {code} but the catalog has no constant");
+            assert!(
+                ours.contains_key(code),
+                "{ecosystem} defines {name} for {code} but the catalog has no constant"
+            );
         }
     }
 }
@@ -189,7 +322,11 @@ fn python_constants_match_the_standard_library() {
         .args(["-c", "import http, json; print(json.dumps({n: int(v) for n, v in http.HTTPStatus.__members__.items()}))"])
         .output()
         .expect("python3 runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let library: HashMap<String, u16> = serde_json::from_slice(&output.stdout).unwrap();
     check_against("python", "HTTPStatus.", &library);
 }
@@ -197,10 +334,20 @@ fn python_constants_match_the_standard_library() {
 #[test]
 fn rust_constants_match_the_http_crate() {
     let metadata = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--manifest-path", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--manifest-path",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+        ])
         .output()
         .expect("cargo metadata runs");
-    assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
+    assert!(
+        metadata.status.success(),
+        "{}",
+        String::from_utf8_lossy(&metadata.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
     let manifest = doc["packages"]
         .as_array()
@@ -209,7 +356,13 @@ fn rust_constants_match_the_http_crate() {
         .find(|p| p["name"] == "http" && p["version"].as_str().is_some_and(|v| v.starts_with("1.")))
         .and_then(|p| p["manifest_path"].as_str())
         .expect("the http 1.x crate is a dependency");
-    let source = std::fs::read_to_string(std::path::Path::new(manifest).parent().unwrap().join("src/status.rs")).unwrap();
+    let source = std::fs::read_to_string(
+        std::path::Path::new(manifest)
+            .parent()
+            .unwrap()
+            .join("src/status.rs"),
+    )
+    .unwrap();
     // The crate lists its constants as `(407, PROXY_AUTHENTICATION_REQUIRED, "...");`
     let mut library = HashMap::new();
     for line in source.lines() {
@@ -224,13 +377,20 @@ fn rust_constants_match_the_http_crate() {
             }
         }
     }
-    assert!(library.len() > 50, "parsed {} constants from the http crate", library.len());
+    assert!(
+        library.len() > 50,
+        "parsed {} constants from the http crate",
+        library.len()
+    );
     check_against("rust", "StatusCode::", &library);
 }
 
 #[test]
 fn node_constants_match_the_http_status_codes_package() {
-    let package = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/node_modules/http-status-codes");
+    let package = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/e2e/node_modules/http-status-codes"
+    );
     assert!(
         std::path::Path::new(package).is_dir(),
         "http-status-codes is not installed: run scripts/test.sh, which runs npm ci in e2e/"
@@ -238,8 +398,15 @@ fn node_constants_match_the_http_status_codes_package() {
     let script = format!(
         "const {{StatusCodes}} = require({package:?}); const out = {{}}; for (const [k, v] of Object.entries(StatusCodes)) if (typeof v === 'number') out[k] = v; console.log(JSON.stringify(out));"
     );
-    let output = Command::new("node").args(["-e", &script]).output().expect("node runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let library: HashMap<String, u16> = serde_json::from_slice(&output.stdout).unwrap();
     check_against("node", "StatusCodes.", &library);
 }
@@ -247,14 +414,26 @@ fn node_constants_match_the_http_status_codes_package() {
 #[test]
 fn registered_codes_name_constants_in_many_ecosystems() {
     let mut per_ecosystem: BTreeMap<&str, usize> = BTreeMap::new();
-    for e in http().into_iter().filter(|e| e.status != Status::Unofficial) {
+    for e in http()
+        .into_iter()
+        .filter(|e| e.status != Status::Unofficial)
+    {
         for k in e.constants.keys() {
             *per_ecosystem.entry(k.as_str()).or_default() += 1;
         }
     }
-    for key in ["go", "python", "rust", "spring", "dotnet", "node", "rack", "symfony"] {
-        assert!(per_ecosystem.get(key).copied().unwrap_or(0) >= 50, "{key}: {per_ecosystem:?}");
+    for key in [
+        "go", "python", "rust", "spring", "dotnet", "node", "rack", "symfony",
+    ] {
+        assert!(
+            per_ecosystem.get(key).copied().unwrap_or(0) >= 50,
+            "{key}: {per_ecosystem:?}"
+        );
     }
     let full = catalog().get(Protocol::Http, "404").unwrap();
-    assert_eq!(full.constants.len(), 8, "404 is named by all eight ecosystems");
+    assert_eq!(
+        full.constants.len(),
+        8,
+        "404 is named by all eight ecosystems"
+    );
 }

@@ -50,7 +50,10 @@ fn a_bare_code_prints_its_card() {
     ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
-    assert!(!out.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
 }
 
 #[test]
@@ -64,21 +67,34 @@ fn lookup_subcommand_and_protocol_prefix_agree_with_bare_form() {
 #[test]
 fn a_code_with_several_vendor_meanings_shows_each() {
     let out = stdout(&run(["420"]));
-    assert!(out.contains("Enhance Your Calm") && out.contains("Method Failure"), "{out}");
+    assert!(
+        out.contains("Enhance Your Calm") && out.contains("Method Failure"),
+        "{out}"
+    );
     let o = run(["--json", "420"]);
     assert_eq!(json(&o)["entries"].as_array().unwrap().len(), 2);
 }
 
 #[test]
 fn two_codes_are_compared() {
-    for args in [vec!["101", "407"], vec!["compare", "101", "407"], vec!["compare", "http", "407", "101"]] {
+    for args in [
+        vec!["101", "407"],
+        vec!["compare", "101", "407"],
+        vec!["compare", "http", "407", "101"],
+    ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         // Paragraphs are wrapped to the terminal width; unwrap them to compare.
         let out = stdout(&o).replace('\n', " ");
-        assert!(out.contains("HTTP 101 Switching Protocols vs 407 Proxy Authentication Required"), "{out}");
+        assert!(
+            out.contains("HTTP 101 Switching Protocols vs 407 Proxy Authentication Required"),
+            "{out}"
+        );
         assert!(out.contains("101 (Switching Protocols) is a 1xx Informational response, while 407 (Proxy Authentication Required) is a 4xx Client Error response."), "{out}");
-        assert!(out.contains("Key differences") && out.contains("When to use which"), "{out}");
+        assert!(
+            out.contains("Key differences") && out.contains("When to use which"),
+            "{out}"
+        );
     }
     let c = json(&run(["compare", "--json", "401", "403"]));
     assert_eq!(c["a"]["code"], "401");
@@ -95,28 +111,52 @@ fn search_ranks_codes_phrases_aliases_and_typos() {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(0), "{q:?}: {}", stderr(&o));
         let v = json(&o);
-        format!("{} {}", v["results"][0]["protocol"].as_str().unwrap(), v["results"][0]["id"].as_str().unwrap())
+        format!(
+            "{} {}",
+            v["results"][0]["protocol"].as_str().unwrap(),
+            v["results"][0]["id"].as_str().unwrap()
+        )
     };
     assert_eq!(first(&["404"]), "http 404");
     assert_eq!(first(&["teapot"]), "http 418");
     assert_eq!(first(&["too", "many"]), "http 429");
     assert_eq!(first(&["proxy", "auth"]), "http 407");
     let v = json(&run(["search", "--json", "40"]));
-    assert!(v["results"].as_array().unwrap().iter().all(|r| r["code"].as_str().unwrap().starts_with("40")));
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["code"].as_str().unwrap().starts_with("40"))
+    );
     let v = json(&run(["search", "--json", "--limit", "100", "4xx"]));
     assert!(v["results"].as_array().unwrap().len() >= 29);
     let typo = run(["search", "teapto"]);
     assert_eq!(typo.status.code(), Some(0));
     assert!(stdout(&typo).contains("418"), "{}", stdout(&typo));
-    assert_eq!(json(&run(["search", "--json", "teapto"]))["did_you_mean"], "teapot");
+    assert_eq!(
+        json(&run(["search", "--json", "teapto"]))["did_you_mean"],
+        "teapot"
+    );
 }
 
 #[test]
 fn list_filters_by_protocol_and_class() {
-    let v = json(&run(["list", "--json", "--protocol", "http", "--class", "4xx"]));
+    let v = json(&run([
+        "list",
+        "--json",
+        "--protocol",
+        "http",
+        "--class",
+        "4xx",
+    ]));
     let codes = v["entries"].as_array().unwrap();
     assert_eq!(v["count"].as_u64().unwrap() as usize, codes.len());
-    assert!(codes.iter().all(|c| c["code"].as_str().unwrap().starts_with('4')));
+    assert!(
+        codes
+            .iter()
+            .all(|c| c["code"].as_str().unwrap().starts_with('4'))
+    );
     assert!(codes.iter().any(|c| c["code"] == "407"));
     let text = stdout(&run(["list", "--class", "5xx"]));
     assert!(text.contains("503") && !text.contains(" 404 "));
@@ -133,7 +173,10 @@ fn colour_follows_the_flag_and_no_color() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(!stdout(&o).contains('\u{1b}'), "NO_COLOR wins over everything");
+    assert!(
+        !stdout(&o).contains('\u{1b}'),
+        "NO_COLOR wins over everything"
+    );
 }
 
 #[test]
@@ -142,12 +185,19 @@ fn unknown_codes_fail_with_one_line_and_suggestions() {
         let o = run([input]);
         assert_eq!(o.status.code(), Some(1), "{input:?}");
         let err = stderr(&o);
-        assert_eq!(err.trim_end().lines().count(), 1, "one line for {input:?}: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one line for {input:?}: {err}"
+        );
         assert!(err.starts_with("statusatlas: "), "{err}");
         assert!(stdout(&o).is_empty());
         assert!(!err.contains("panicked"));
     }
-    assert!(stderr(&run(["299"])).contains("did you mean"), "nearest codes are suggested");
+    assert!(
+        stderr(&run(["299"])).contains("did you mean"),
+        "nearest codes are suggested"
+    );
     let j = run(["--json", "299"]);
     assert_eq!(j.status.code(), Some(1));
     assert_eq!(json(&j)["error"]["code"], "not_found");
@@ -160,7 +210,11 @@ fn hostile_input_never_panics() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert_eq!(err.trim_end().lines().count(), 1);
-    assert!(err.len() < 400, "the echo is shortened: {} bytes", err.len());
+    assert!(
+        err.len() < 400,
+        "the echo is shortened: {} bytes",
+        err.len()
+    );
     let o = run(["search", long.as_str()]);
     assert!(matches!(o.status.code(), Some(0) | Some(1)));
     assert!(!stderr(&o).contains("panicked"));
@@ -197,7 +251,12 @@ fn a_closed_pipe_is_a_normal_end() {
     drop(child.stdout.take());
     let status = child.wait().unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(err.is_empty(), "nothing on stderr: {err}");
 }

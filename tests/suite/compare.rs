@@ -30,7 +30,8 @@ fn every_http_pair_reads_cleanly() {
     assert_eq!(pairs.len(), n * (n - 1) / 2);
     let mut problems = Vec::new();
     for (a, b) in &pairs {
-        let c = compare::compare(catalog(), a, b).unwrap_or_else(|e| panic!("{} vs {}: {e}", a.id, b.id));
+        let c = compare::compare(catalog(), a, b)
+            .unwrap_or_else(|e| panic!("{} vs {}: {e}", a.id, b.id));
         let mut sentences = vec![c.overview.clone(), c.title.clone()];
         sentences.extend(c.guidance.iter().cloned());
         for s in &sentences {
@@ -51,14 +52,22 @@ fn every_http_pair_reads_cleanly() {
                 problems.push(format!("{} vs {}: empty fact {}", a.id, b.id, f.fact));
             }
             if f.differs == (f.a == f.b) {
-                problems.push(format!("{} vs {}: fact {} marks differs wrongly", a.id, b.id, f.fact));
+                problems.push(format!(
+                    "{} vs {}: fact {} marks differs wrongly",
+                    a.id, b.id, f.fact
+                ));
             }
         }
         assert!(c.facts.iter().any(|f| f.fact == "Class"));
         let text = statusatlas::cli::comparison_text(&c);
         assert!(text.contains(&c.title) && text.contains("When to use which"));
     }
-    assert!(problems.is_empty(), "{} problems, first ones:\n{}", problems.len(), problems[..problems.len().min(20)].join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems, first ones:\n{}",
+        problems.len(),
+        problems[..problems.len().min(20)].join("\n")
+    );
 }
 
 #[tokio::test]
@@ -67,7 +76,11 @@ async fn every_http_pair_renders_as_page_and_api() {
     for (a, b) in http_pairs() {
         for prefix in ["/compare/http", "/api/v1/compare/http"] {
             let uri = format!("{prefix}/{}-vs-{}", a.id, b.id);
-            let response = app.clone().oneshot(Request::get(&uri).body(Body::empty()).unwrap()).await.unwrap();
+            let response = app
+                .clone()
+                .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
             assert_eq!(response.status(), StatusCode::OK, "{uri}");
         }
     }
@@ -81,34 +94,87 @@ fn comparison_wording_matches_the_facts() {
         c.overview,
         "101 (Switching Protocols) is a 1xx Informational response, while 407 (Proxy Authentication Required) is a 4xx Client Error response."
     );
-    let headers = c.facts.iter().find(|f| f.fact == "Headers it is defined with").unwrap();
+    let headers = c
+        .facts
+        .iter()
+        .find(|f| f.fact == "Headers it is defined with")
+        .unwrap();
     assert!(headers.a.contains("Upgrade") && headers.b.contains("Proxy-Authenticate"));
     let c = compare::compare(catalog(), get("401"), get("403")).unwrap();
-    assert_eq!(c.overview, "Both 401 (Unauthorized) and 403 (Forbidden) are 4xx Client Error responses.");
+    assert_eq!(
+        c.overview,
+        "Both 401 (Unauthorized) and 403 (Forbidden) are 4xx Client Error responses."
+    );
     assert!(c.curated.is_some());
     let c = compare::compare(catalog(), get("307"), get("302")).unwrap();
-    let kept = c.facts.iter().find(|f| f.fact == "Method kept on redirect").unwrap();
-    assert_eq!((kept.a.as_str(), kept.b.as_str()), ("yes", "no: POST may become GET"));
-    assert!(c.guidance.iter().any(|g| g.contains("choose 307 when the method matters")));
+    let kept = c
+        .facts
+        .iter()
+        .find(|f| f.fact == "Method kept on redirect")
+        .unwrap();
+    assert_eq!(
+        (kept.a.as_str(), kept.b.as_str()),
+        ("yes", "no: POST may become GET")
+    );
+    assert!(
+        c.guidance
+            .iter()
+            .any(|g| g.contains("choose 307 when the method matters"))
+    );
     let c = compare::compare(catalog(), get("420-twitter"), get("429")).unwrap();
-    assert!(c.guidance.iter().any(|g| g.contains("prefer the registered 429")), "{:?}", c.guidance);
-    assert_eq!(compare::compare(catalog(), get("404"), get("404")).unwrap_err(), CompareError::SameCode);
+    assert!(
+        c.guidance
+            .iter()
+            .any(|g| g.contains("prefer the registered 429")),
+        "{:?}",
+        c.guidance
+    );
+    assert_eq!(
+        compare::compare(catalog(), get("404"), get("404")).unwrap_err(),
+        CompareError::SameCode
+    );
 }
 
 #[test]
 fn curated_pairs_cover_the_commonly_confused_codes() {
     let wanted = [
-        ("301", "302"), ("301", "308"), ("302", "303"), ("302", "307"), ("307", "308"), ("400", "422"),
-        ("401", "403"), ("403", "404"), ("404", "410"), ("405", "501"), ("409", "412"), ("429", "503"),
-        ("500", "502"), ("502", "503"), ("502", "504"), ("503", "504"), ("200", "204"), ("201", "202"),
-        ("304", "200"), ("101", "426"), ("401", "407"), ("407", "511"), ("408", "504"), ("413", "414"),
-        ("415", "406"), ("451", "403"),
+        ("301", "302"),
+        ("301", "308"),
+        ("302", "303"),
+        ("302", "307"),
+        ("307", "308"),
+        ("400", "422"),
+        ("401", "403"),
+        ("403", "404"),
+        ("404", "410"),
+        ("405", "501"),
+        ("409", "412"),
+        ("429", "503"),
+        ("500", "502"),
+        ("502", "503"),
+        ("502", "504"),
+        ("503", "504"),
+        ("200", "204"),
+        ("201", "202"),
+        ("304", "200"),
+        ("101", "426"),
+        ("401", "407"),
+        ("407", "511"),
+        ("408", "504"),
+        ("413", "414"),
+        ("415", "406"),
+        ("451", "403"),
     ];
     for (a, b) in wanted {
         let ea = catalog().get(Protocol::Http, a).unwrap();
         let eb = catalog().get(Protocol::Http, b).unwrap();
-        let pair = catalog().pair(ea, eb).unwrap_or_else(|| panic!("no curated note for {a}/{b}"));
-        assert!(pair.difference.len() > 80 && pair.rule.len() > 20, "{a}/{b} is substantial");
+        let pair = catalog()
+            .pair(ea, eb)
+            .unwrap_or_else(|| panic!("no curated note for {a}/{b}"));
+        assert!(
+            pair.difference.len() > 80 && pair.rule.len() > 20,
+            "{a}/{b} is substantial"
+        );
     }
 }
 
@@ -123,8 +189,16 @@ async fn reverse_order_redirects_and_bad_pairs_get_helpful_404s() {
     let r = crate::support::get("/compare/http/404-vs-404").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let body = body_text(r).await;
-    assert!(body.contains("compared with itself") && body.contains("/compare/http/"), "suggests real comparisons");
-    for bad in ["/compare/http/404-vs-998", "/compare/http/x-vs-", "/compare/http/404", "/compare/gopher/1-vs-2"] {
+    assert!(
+        body.contains("compared with itself") && body.contains("/compare/http/"),
+        "suggests real comparisons"
+    );
+    for bad in [
+        "/compare/http/404-vs-998",
+        "/compare/http/x-vs-",
+        "/compare/http/404",
+        "/compare/gopher/1-vs-2",
+    ] {
         let r = crate::support::get(bad).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{bad}");
     }
@@ -135,7 +209,14 @@ async fn reverse_order_redirects_and_bad_pairs_get_helpful_404s() {
 
 #[tokio::test]
 async fn snapshots_pin_the_seed_comparison_and_five_curated_pairs() {
-    for pair in ["101-vs-407", "301-vs-302", "401-vs-403", "404-vs-410", "429-vs-503", "502-vs-504"] {
+    for pair in [
+        "101-vs-407",
+        "301-vs-302",
+        "401-vs-403",
+        "404-vs-410",
+        "429-vs-503",
+        "502-vs-504",
+    ] {
         let r = crate::support::get(&format!("/compare/http/{pair}")).await;
         assert_eq!(r.status(), StatusCode::OK);
         crate::support::snapshot(&format!("compare-http-{pair}.html"), &body_text(r).await);

@@ -24,13 +24,20 @@ impl Drop for Running {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_for(port: u16) {
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "nothing listens on {port}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "nothing listens on {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -45,7 +52,9 @@ fn nginx_binary() -> PathBuf {
 
 /// Writes bench/nginx.conf.in filled in for `root` and `port`.
 fn nginx_conf(root: &Path, port: u16, run: &Path) -> PathBuf {
-    let template = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/nginx.conf.in")).unwrap();
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/nginx.conf.in"))
+            .unwrap();
     let conf = template
         .replace("@BROTLI@", "")
         .replace("@BROTLI_STATIC@", "")
@@ -60,7 +69,10 @@ fn nginx_conf(root: &Path, port: u16, run: &Path) -> PathBuf {
 async fn fetch(port: u16, path: &str) -> (u16, String, Vec<u8>) {
     let client = Client::builder(TokioExecutor::new()).build_http::<Body>();
     let uri = format!("http://127.0.0.1:{port}{path}");
-    let response = client.get(uri.parse().unwrap()).await.unwrap_or_else(|e| panic!("{uri}: {e}"));
+    let response = client
+        .get(uri.parse().unwrap())
+        .await
+        .unwrap_or_else(|e| panic!("{uri}: {e}"));
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -68,7 +80,13 @@ async fn fetch(port: u16, path: &str) -> (u16, String, Vec<u8>) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     (status, content_type, body)
 }
 
@@ -87,19 +105,49 @@ async fn nginx_serving_the_export_answers_like_statusatlas_serve() {
         .unwrap();
     let summary = String::from_utf8_lossy(&export.stderr).to_string();
     assert!(export.status.success(), "{summary}");
-    let files: usize = summary.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect(&summary);
-    assert_eq!(files, statusatlas::export::routes().len(), "one file per route");
-    for file in ["index.html", "http/407/index.html", "compare/http/101-vs-407/index.html", "api/v1/http/codes/407/index.json", "badge/http/407.svg", "embed.js", "sitemap.xml", "api/openapi.json"] {
+    let files: usize = summary
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect(&summary);
+    assert_eq!(
+        files,
+        statusatlas::export::routes().len(),
+        "one file per route"
+    );
+    for file in [
+        "index.html",
+        "http/407/index.html",
+        "compare/http/101-vs-407/index.html",
+        "api/v1/http/codes/407/index.json",
+        "badge/http/407.svg",
+        "embed.js",
+        "sitemap.xml",
+        "api/openapi.json",
+    ] {
         assert!(site.join(file).is_file(), "{file} is written");
     }
-    let again = Command::new(env!("CARGO_BIN_EXE_statusatlas")).args(["export", site.to_str().unwrap()]).output().unwrap();
-    assert_eq!(again.status.code(), Some(1), "a non-empty folder is refused without --force");
+    let again = Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+        .args(["export", site.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "a non-empty folder is refused without --force"
+    );
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
 
     let serve_port = free_port();
     let _serve = Running(
         Command::new(env!("CARGO_BIN_EXE_statusatlas"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{serve_port}"), "--base-url", BASE])
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{serve_port}"),
+                "--base-url",
+                BASE,
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -109,7 +157,14 @@ async fn nginx_serving_the_export_answers_like_statusatlas_serve() {
     let conf = nginx_conf(&site, nginx_port, &run);
     let _nginx = Running(
         Command::new(&nginx)
-            .args(["-c", conf.to_str().unwrap(), "-p", run.to_str().unwrap(), "-e", run.join("error.log").to_str().unwrap()])
+            .args([
+                "-c",
+                conf.to_str().unwrap(),
+                "-p",
+                run.to_str().unwrap(),
+                "-e",
+                run.join("error.log").to_str().unwrap(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -119,13 +174,40 @@ async fn nginx_serving_the_export_answers_like_statusatlas_serve() {
     wait_for(nginx_port);
 
     let sample = [
-        "/", "/http/", "/http/4xx/", "/smtp/5yz/", "/http/407", "/http/444-nginx", "/smtp/5.7.1", "/smtp/X.7.1",
-        "/dns/ede/18", "/grpc/14", "/compare/http/101-vs-407", "/compare/grpc/14-vs-http/503", "/situations/",
-        "/situations/not-found", "/api/v1/protocols", "/api/v1/http/codes", "/api/v1/http/codes/407",
-        "/api/v1/compare/http/101-vs-407", "/api/v1/catalog.json", "/api/openapi.json", "/embed/",
-        "/embed/http/407", "/embed/compare/http/101-vs-407", "/embed/fragment/http/407",
-        "/embed/fragment/compare/http/101-vs-407", "/badge/http/407.svg", "/badge/http/407.json", "/embed.js",
-        "/assets/site.css", "/assets/site.js", "/assets/embed.css", "/assets/icon.svg", "/sitemap.xml", "/robots.txt",
+        "/",
+        "/http/",
+        "/http/4xx/",
+        "/smtp/5yz/",
+        "/http/407",
+        "/http/444-nginx",
+        "/smtp/5.7.1",
+        "/smtp/X.7.1",
+        "/dns/ede/18",
+        "/grpc/14",
+        "/compare/http/101-vs-407",
+        "/compare/grpc/14-vs-http/503",
+        "/situations/",
+        "/situations/not-found",
+        "/api/v1/protocols",
+        "/api/v1/http/codes",
+        "/api/v1/http/codes/407",
+        "/api/v1/compare/http/101-vs-407",
+        "/api/v1/catalog.json",
+        "/api/openapi.json",
+        "/embed/",
+        "/embed/http/407",
+        "/embed/compare/http/101-vs-407",
+        "/embed/fragment/http/407",
+        "/embed/fragment/compare/http/101-vs-407",
+        "/badge/http/407.svg",
+        "/badge/http/407.json",
+        "/embed.js",
+        "/assets/site.css",
+        "/assets/site.js",
+        "/assets/embed.css",
+        "/assets/icon.svg",
+        "/sitemap.xml",
+        "/robots.txt",
     ];
     for path in sample {
         let (s1, t1, b1) = fetch(serve_port, path).await;
@@ -133,7 +215,12 @@ async fn nginx_serving_the_export_answers_like_statusatlas_serve() {
         assert_eq!(s1, 200, "serve {path}");
         assert_eq!(s2, 200, "nginx {path}");
         assert_eq!(t1, t2, "content type of {path}");
-        assert!(b1 == b2, "body of {path} differs ({} vs {} bytes)", b1.len(), b2.len());
+        assert!(
+            b1 == b2,
+            "body of {path} differs ({} vs {} bytes)",
+            b1.len(),
+            b2.len()
+        );
     }
     let (missing, _, _) = fetch(nginx_port, "/http/299").await;
     assert_eq!(missing, 404);

@@ -29,7 +29,10 @@ async fn get(url: &str, accept: Option<&str>) -> (u16, axum::http::HeaderMap, St
     if let Some(a) = accept {
         request = request.header("accept", a);
     }
-    let response = client().request(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = client()
+        .request(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -37,13 +40,22 @@ async fn get(url: &str, accept: Option<&str>) -> (u16, axum::http::HeaderMap, St
 }
 
 fn h<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> &'a str {
-    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 #[tokio::test]
 async fn every_code_answers_with_its_status_and_defined_headers() {
-    let base = start(LiveConfig { rate_per_second: 1000, ..Default::default() }).await;
-    for code in (200..=599).filter(|c| c % 100 < 32 || [418, 422, 425, 426, 428, 429, 431, 451, 511].contains(c)) {
+    let base = start(LiveConfig {
+        rate_per_second: 1000,
+        ..Default::default()
+    })
+    .await;
+    for code in (200..=599)
+        .filter(|c| c % 100 < 32 || [418, 422, 425, 426, 428, 429, 431, 451, 511].contains(c))
+    {
         let (status, _, _) = get(&format!("{base}/status/{code}"), None).await;
         assert_eq!(status, code, "/status/{code}");
     }
@@ -54,7 +66,11 @@ async fn every_code_answers_with_its_status_and_defined_headers() {
     assert!(h(&hd, "www-authenticate").starts_with("Basic realm="));
     for code in [301, 302, 303, 307, 308] {
         let (_, hd, _) = get(&format!("{base}/status/{code}"), None).await;
-        assert_eq!(h(&hd, "location"), "/status/200", "{code} points somewhere harmless");
+        assert_eq!(
+            h(&hd, "location"),
+            "/status/200",
+            "{code} points somewhere harmless"
+        );
     }
     for code in [429, 503] {
         let (_, hd, _) = get(&format!("{base}/status/{code}"), None).await;
@@ -67,9 +83,14 @@ async fn every_code_answers_with_its_status_and_defined_headers() {
     for code in [204, 304] {
         let (status, hd, body) = get(&format!("{base}/status/{code}"), None).await;
         assert_eq!(status, code);
-        assert!(body.is_empty() && h(&hd, "content-type").is_empty(), "{code} has no body");
+        assert!(
+            body.is_empty() && h(&hd, "content-type").is_empty(),
+            "{code} has no body"
+        );
     }
-    let patch = axum::http::Request::patch(format!("{base}/status/415")).body(Body::empty()).unwrap();
+    let patch = axum::http::Request::patch(format!("{base}/status/415"))
+        .body(Body::empty())
+        .unwrap();
     let r = client().request(patch).await.unwrap();
     assert_eq!(r.status(), 415);
     assert!(h(r.headers(), "accept-patch").contains("application/json-patch+json"));
@@ -84,20 +105,41 @@ async fn the_body_follows_content_negotiation_and_options() {
     assert_eq!(v["code"], 418);
     assert_eq!(v["entry"]["phrase"], "(Unused)");
     let (_, hd, body) = get(&format!("{base}/status/404"), Some("text/html")).await;
-    assert!(h(&hd, "content-type").starts_with("text/html") && body.contains("<h1>404 Not Found</h1>"));
+    assert!(
+        h(&hd, "content-type").starts_with("text/html") && body.contains("<h1>404 Not Found</h1>")
+    );
     let (_, _, body) = get(&format!("{base}/status/200?body=hello%20there"), None).await;
     assert_eq!(body, "hello there");
     let (_, hd, body) = get(&format!("{base}/status/200?suppress_body"), None).await;
     assert!(body.is_empty() && h(&hd, "content-type").is_empty());
-    let (_, hd, _) = get(&format!("{base}/status/200?header=X-Trace:abc&header=Cache-Control:max-age%3D5"), None).await;
-    assert_eq!((h(&hd, "x-trace"), h(&hd, "cache-control")), ("abc", "max-age=5"));
-    for bad in ["header=Set-Cookie:a%3Db", "header=Content-Length:5", "header=Transfer-Encoding:chunked", "header=nocolon", "fault=explode", "delay=soon", "delay=-1"] {
+    let (_, hd, _) = get(
+        &format!("{base}/status/200?header=X-Trace:abc&header=Cache-Control:max-age%3D5"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (h(&hd, "x-trace"), h(&hd, "cache-control")),
+        ("abc", "max-age=5")
+    );
+    for bad in [
+        "header=Set-Cookie:a%3Db",
+        "header=Content-Length:5",
+        "header=Transfer-Encoding:chunked",
+        "header=nocolon",
+        "fault=explode",
+        "delay=soon",
+        "delay=-1",
+    ] {
         let (status, hd, body) = get(&format!("{base}/status/200?{bad}"), None).await;
         assert_eq!(status, 400, "{bad}");
         assert_eq!(h(&hd, "content-type"), "application/json");
         assert!(body.contains("\"error\""), "{bad}");
     }
-    let (status, _, body) = get(&format!("{base}/status/200?body={}", "x".repeat(1500)), None).await;
+    let (status, _, body) = get(
+        &format!("{base}/status/200?body={}", "x".repeat(1500)),
+        None,
+    )
+    .await;
     assert_eq!(status, 400, "bodies are size-capped");
     assert!(body.contains("at most"));
 }
@@ -118,7 +160,11 @@ async fn codes_outside_100_to_599_are_refused_and_1xx_are_explained() {
 
 #[tokio::test]
 async fn weighted_choices_follow_their_weights() {
-    let base = start(LiveConfig { rate_per_second: 10_000, ..Default::default() }).await;
+    let base = start(LiveConfig {
+        rate_per_second: 10_000,
+        ..Default::default()
+    })
+    .await;
     let mut ok = 0;
     let n = 400;
     for _ in 0..n {
@@ -133,11 +179,18 @@ async fn weighted_choices_follow_their_weights() {
 
 #[tokio::test]
 async fn delays_wait_and_are_capped() {
-    let base = start(LiveConfig { max_delay: Duration::from_millis(400), ..Default::default() }).await;
+    let base = start(LiveConfig {
+        max_delay: Duration::from_millis(400),
+        ..Default::default()
+    })
+    .await;
     let started = Instant::now();
     let (status, _, _) = get(&format!("{base}/status/200?delay=250ms"), None).await;
     assert_eq!(status, 200);
-    assert!(started.elapsed() >= Duration::from_millis(250), "the answer waited for the delay");
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "the answer waited for the delay"
+    );
     let (_, hd, _) = get(&format!("{base}/status/200?delay=60s"), None).await;
     assert_eq!(h(&hd, "statusatlas-delay"), "400ms (capped)");
 }
@@ -145,14 +198,37 @@ async fn delays_wait_and_are_capped() {
 #[tokio::test]
 async fn faults_break_the_connection_where_asked() {
     let base = start(LiveConfig::default()).await;
-    let before = client().get(format!("{base}/status/200?fault=abort-before-headers").parse().unwrap()).await;
+    let before = client()
+        .get(
+            format!("{base}/status/200?fault=abort-before-headers")
+                .parse()
+                .unwrap(),
+        )
+        .await;
     assert!(before.is_err(), "no response at all");
 
-    let after = client().get(format!("{base}/status/200?fault=abort-after-headers").parse().unwrap()).await.unwrap();
+    let after = client()
+        .get(
+            format!("{base}/status/200?fault=abort-after-headers")
+                .parse()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(after.status(), 200, "the headers arrive");
-    assert!(after.into_body().collect().await.is_err(), "then the body breaks");
+    assert!(
+        after.into_body().collect().await.is_err(),
+        "then the body breaks"
+    );
 
-    let during = client().get(format!("{base}/status/200?fault=abort-during-body").parse().unwrap()).await.unwrap();
+    let during = client()
+        .get(
+            format!("{base}/status/200?fault=abort-during-body")
+                .parse()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     let declared: usize = h(during.headers(), "content-length").parse().unwrap();
     let mut body = during.into_body();
     let mut received = 0;
@@ -166,9 +242,19 @@ async fn faults_break_the_connection_where_asked() {
             }
         }
     }
-    assert!(failed && received > 0 && received < declared, "part of the body, then a break ({received} of {declared})");
+    assert!(
+        failed && received > 0 && received < declared,
+        "part of the body, then a break ({received} of {declared})"
+    );
 
-    let dribble = client().get(format!("{base}/status/200?fault=dribble&delay=400ms").parse().unwrap()).await.unwrap();
+    let dribble = client()
+        .get(
+            format!("{base}/status/200?fault=dribble&delay=400ms")
+                .parse()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     let mut body = dribble.into_body();
     let mut frames = 0;
     while let Some(frame) = body.frame().await {
@@ -183,14 +269,23 @@ async fn status_101_is_a_real_websocket_echo() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     let base = start(LiveConfig::default()).await;
-    let (mut socket, response) = tokio_tungstenite::connect_async(format!("{}/status/101", base.replace("http", "ws"))).await.unwrap();
+    let (mut socket, response) =
+        tokio_tungstenite::connect_async(format!("{}/status/101", base.replace("http", "ws")))
+            .await
+            .unwrap();
     assert_eq!(response.status(), 101);
     assert!(response.headers().contains_key("sec-websocket-accept"));
-    socket.send(Message::text("hello statusatlas")).await.unwrap();
+    socket
+        .send(Message::text("hello statusatlas"))
+        .await
+        .unwrap();
     let reply = socket.next().await.unwrap().unwrap();
     assert_eq!(reply.into_text().unwrap().as_str(), "hello statusatlas");
     socket.send(Message::binary(vec![1u8, 2, 3])).await.unwrap();
-    assert_eq!(socket.next().await.unwrap().unwrap().into_data().as_ref(), &[1, 2, 3]);
+    assert_eq!(
+        socket.next().await.unwrap().unwrap().into_data().as_ref(),
+        &[1, 2, 3]
+    );
     socket.close(None).await.unwrap();
     let (status, hd, body) = get(&format!("{base}/status/101"), None).await;
     assert_eq!(status, 426, "without upgrade headers it explains");
@@ -200,7 +295,12 @@ async fn status_101_is_a_real_websocket_echo() {
 
 #[tokio::test]
 async fn limits_answer_429_with_retry_after() {
-    let base = start(LiveConfig { rate_per_second: 5, max_delayed: 1, ..Default::default() }).await;
+    let base = start(LiveConfig {
+        rate_per_second: 5,
+        max_delayed: 1,
+        ..Default::default()
+    })
+    .await;
     let mut limited = None;
     for _ in 0..40 {
         let (status, hd, _) = get(&format!("{base}/status/200"), None).await;
@@ -209,9 +309,17 @@ async fn limits_answer_429_with_retry_after() {
             break;
         }
     }
-    assert_eq!(limited.as_deref(), Some("1"), "the per-client rate limit answers 429");
+    assert_eq!(
+        limited.as_deref(),
+        Some("1"),
+        "the per-client rate limit answers 429"
+    );
 
-    let base = start(LiveConfig { max_delayed: 1, ..Default::default() }).await;
+    let base = start(LiveConfig {
+        max_delayed: 1,
+        ..Default::default()
+    })
+    .await;
     let slow = tokio::spawn({
         let url = format!("{base}/status/200?delay=800ms");
         async move { get(&url, None).await.0 }
@@ -227,16 +335,31 @@ async fn limits_answer_429_with_retry_after() {
 async fn curl_through_proxy_semantics_sees_407() {
     let base = start(LiveConfig::default()).await;
     let curl = tokio::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code} %{http_connect}", "--proxy", &base, "http://example.test/status/407"])
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{http_connect}",
+            "--proxy",
+            &base,
+            "http://example.test/status/407",
+        ])
         .output()
         .await
         .expect("curl is installed (scripts/test.sh installs it)");
     let out = String::from_utf8_lossy(&curl.stdout);
-    assert!(out.starts_with("407"), "curl reports the proxy's 407: {out}");
+    assert!(
+        out.starts_with("407"),
+        "curl reports the proxy's 407: {out}"
+    );
 }
 
 #[tokio::test]
 async fn code_pages_link_their_live_endpoint() {
     let body = crate::support::body_text(crate::support::get("/http/407").await).await;
-    assert!(body.contains("curl -i http://statusatlas.test/status/407"), "a ready curl line");
+    assert!(
+        body.contains("curl -i http://statusatlas.test/status/407"),
+        "a ready curl line"
+    );
 }

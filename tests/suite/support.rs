@@ -25,13 +25,18 @@ pub fn registries_dir() -> PathBuf {
 /// Rows of a registry CSV as maps from column name to value.
 pub fn registry_rows(file: &str) -> Vec<std::collections::HashMap<String, String>> {
     let path = registries_dir().join(file);
-    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
         .map(|r| {
             let r = r.unwrap();
-            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
         })
         .collect()
 }
@@ -54,25 +59,45 @@ pub async fn body_text(response: Response<Body>) -> String {
 }
 
 pub async fn body_bytes(response: Response<Body>) -> Vec<u8> {
-    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
 }
 
 pub fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
-    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// Compares a body with tests/snapshots/NAME; UPDATE_SNAPSHOTS=1 rewrites it.
 pub fn snapshot(name: &str, body: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, body).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run the tests with UPDATE_SNAPSHOTS=1 once", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run the tests with UPDATE_SNAPSHOTS=1 once",
+            path.display()
+        )
+    });
     if expected != body {
-        let line = expected.lines().zip(body.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        let line = expected
+            .lines()
+            .zip(body.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
         panic!(
             "{name} changed at line {}:\n  was: {}\n  now: {}\n(UPDATE_SNAPSHOTS=1 to accept)",
             line + 1,
@@ -81,4 +106,3 @@ pub fn snapshot(name: &str, body: &str) {
         );
     }
 }
-

@@ -21,7 +21,11 @@ async fn every_page_kind_answers_with_html() {
     ] {
         let r = get(uri).await;
         assert_eq!(r.status(), StatusCode::OK, "{uri}");
-        assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8", "{uri}");
+        assert_eq!(
+            header(&r, "content-type"),
+            "text/html; charset=utf-8",
+            "{uri}"
+        );
         let body = body_text(r).await;
         assert!(body.contains(needle), "{uri} lacks {needle:?}");
         assert!(body.starts_with("<!doctype html>"), "{uri}");
@@ -72,11 +76,22 @@ async fn listings_show_registry_status_and_vendor() {
 
 #[tokio::test]
 async fn security_headers_are_on_every_response() {
-    for uri in ["/", "/http/407", "/api/v1/protocols", "/nope", "/assets/site.css", "/api/v1/http/codes/998"] {
+    for uri in [
+        "/",
+        "/http/407",
+        "/api/v1/protocols",
+        "/nope",
+        "/assets/site.css",
+        "/api/v1/http/codes/998",
+    ] {
         let r = get(uri).await;
         let csp = header(&r, "content-security-policy");
         assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline'; img") || uri.is_empty(), "{uri}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline'; img")
+                || uri.is_empty(),
+            "{uri}"
+        );
         assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{uri}");
         assert!(!header(&r, "referrer-policy").is_empty(), "{uri}");
     }
@@ -97,7 +112,12 @@ async fn wrong_methods_get_405_with_allow() {
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(header(&r, "allow").contains("GET"));
     assert!(header(&r, "content-type").starts_with("text/html"));
-    let r = send(Request::delete("/api/v1/http/codes/407").body(Body::empty()).unwrap()).await;
+    let r = send(
+        Request::delete("/api/v1/http/codes/407")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(header(&r, "allow").contains("GET"));
     let v: serde_json::Value = serde_json::from_str(&body_text(r).await).unwrap();
@@ -111,46 +131,98 @@ async fn etags_answer_304_and_compression_round_trips() {
     assert!(etag.starts_with('"'), "strong ETag: {etag}");
     assert_eq!(header(&first, "vary"), "accept-encoding");
     let plain = body_bytes(first).await;
-    let r = send(Request::get("/http/407").header("if-none-match", &etag).body(Body::empty()).unwrap()).await;
+    let r = send(
+        Request::get("/http/407")
+            .header("if-none-match", &etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     assert!(body_bytes(r).await.is_empty());
-    let r = send(Request::get("/api/v1/http/codes/407").header("if-none-match", "\"nope\"").body(Body::empty()).unwrap()).await;
+    let r = send(
+        Request::get("/api/v1/http/codes/407")
+            .header("if-none-match", "\"nope\"")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
 
-    let gz = send(Request::get("/http/407").header("accept-encoding", "gzip").body(Body::empty()).unwrap()).await;
+    let gz = send(
+        Request::get("/http/407")
+            .header("accept-encoding", "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(header(&gz, "content-encoding"), "gzip");
     let mut unzipped = Vec::new();
-    flate2::read::GzDecoder::new(&body_bytes(gz).await[..]).read_to_end(&mut unzipped).unwrap();
+    flate2::read::GzDecoder::new(&body_bytes(gz).await[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
     assert_eq!(unzipped, plain);
-    let br = send(Request::get("/http/407").header("accept-encoding", "br, gzip").body(Body::empty()).unwrap()).await;
+    let br = send(
+        Request::get("/http/407")
+            .header("accept-encoding", "br, gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(header(&br, "content-encoding"), "br");
     let mut unbrotli = Vec::new();
     brotli::BrotliDecompress(&mut &body_bytes(br).await[..], &mut unbrotli).unwrap();
     assert_eq!(unbrotli, plain);
-    let api = send(Request::get("/api/v1/catalog.json").header("accept-encoding", "br").body(Body::empty()).unwrap()).await;
+    let api = send(
+        Request::get("/api/v1/catalog.json")
+            .header("accept-encoding", "br")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(header(&api, "content-encoding"), "br");
 }
 
 #[tokio::test]
 async fn the_api_serves_protocols_codes_classes_and_search() {
-    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/protocols").await).await).unwrap();
-    let http = v.as_array().unwrap().iter().find(|p| p["protocol"] == "http").unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/protocols").await).await).unwrap();
+    let http = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["protocol"] == "http")
+        .unwrap();
     assert_eq!(http["count"], 105);
     let r = get("/api/v1/http/codes?class=4xx").await;
     assert_eq!(header(&r, "access-control-allow-origin"), "*");
     let v: serde_json::Value = serde_json::from_str(&body_text(r).await).unwrap();
-    assert!(v["codes"].as_array().unwrap().iter().all(|c| c["code"].as_str().unwrap().starts_with('4')));
-    assert_eq!(v["count"].as_u64().unwrap() as usize, v["codes"].as_array().unwrap().len());
-    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/http/codes/407").await).await).unwrap();
+    assert!(
+        v["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["code"].as_str().unwrap().starts_with('4'))
+    );
+    assert_eq!(
+        v["count"].as_u64().unwrap() as usize,
+        v["codes"].as_array().unwrap().len()
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/http/codes/407").await).await).unwrap();
     assert_eq!(v["phrase"], "Proxy Authentication Required");
     assert_eq!(v["reference"], "RFC 9110, Section 15.5.8");
     assert_eq!(v["constants"]["go"], "http.StatusProxyAuthRequired");
     assert_eq!(v["html_url"], "/http/407");
-    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/http/codes/420").await).await).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/http/codes/420").await).await).unwrap();
     assert_eq!(v["other_meanings"].as_array().unwrap().len(), 1);
-    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/search?q=teapot&limit=3").await).await).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/search?q=teapot&limit=3").await).await)
+            .unwrap();
     assert_eq!(v["results"][0]["code"], "418");
-    let v: serde_json::Value = serde_json::from_str(&body_text(get("/api/v1/catalog.json").await).await).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/catalog.json").await).await).unwrap();
     assert_eq!(v["protocols"][0]["codes"].as_array().unwrap().len(), 105);
     assert!(v["pairs"].as_array().unwrap().len() >= 26);
     let preflight = send(
@@ -179,17 +251,42 @@ async fn api_errors_have_one_shape_and_the_right_status() {
     for (uri, status, code) in [
         ("/api/v1/http/codes/998", StatusCode::NOT_FOUND, "not_found"),
         ("/api/v1/gopher/codes", StatusCode::NOT_FOUND, "not_found"),
-        ("/api/v1/http/codes?class=9xx", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "/api/v1/http/codes?class=9xx",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         ("/api/v1/search", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/v1/search?q=404&limit=abc", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/v1/search?q=404&limit=0", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/v1/nothing/here/at/all", StatusCode::NOT_FOUND, "not_found"),
-        ("/api/v1/compare/http/404-vs-404", StatusCode::NOT_FOUND, "not_found"),
+        (
+            "/api/v1/search?q=404&limit=abc",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/search?q=404&limit=0",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/nothing/here/at/all",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/v1/compare/http/404-vs-404",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
     ] {
         let (got, v) = error_of(uri).await;
         assert_eq!(got, status, "{uri}");
         assert_eq!(v["error"]["code"], code, "{uri}");
-        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{uri}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{uri}"
+        );
     }
 }
 
@@ -199,15 +296,30 @@ async fn hostile_requests_get_escaped_4xx_answers() {
     let cases: Vec<(String, StatusCode)> = vec![
         ("/http/%00".into(), StatusCode::NOT_FOUND),
         ("/compare/http/x-vs-".into(), StatusCode::NOT_FOUND),
-        ("/http/%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(), StatusCode::NOT_FOUND),
-        ("/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E".into(), StatusCode::NOT_FOUND),
-        ("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(), StatusCode::OK),
+        (
+            "/http/%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E".into(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(),
+            StatusCode::OK,
+        ),
         ("/search?q=%FF%FE".into(), StatusCode::OK),
         ("/http/%FF".into(), StatusCode::BAD_REQUEST),
         ("/compare/http/%3Cb%3E-vs-404".into(), StatusCode::NOT_FOUND),
-        ("/api/v1/http/codes/%3Cscript%3E".into(), StatusCode::NOT_FOUND),
+        (
+            "/api/v1/http/codes/%3Cscript%3E".into(),
+            StatusCode::NOT_FOUND,
+        ),
         (long_query, StatusCode::URI_TOO_LONG),
-        ("/api/v1/search?q=x".to_string() + &"&q=y".repeat(600), StatusCode::URI_TOO_LONG),
+        (
+            "/api/v1/search?q=x".to_string() + &"&q=y".repeat(600),
+            StatusCode::URI_TOO_LONG,
+        ),
     ];
     for (uri, status) in cases {
         let r = get(&uri).await;
@@ -233,11 +345,26 @@ async fn not_found_pages_suggest_codes() {
 #[tokio::test]
 async fn sitemap_and_robots_list_the_site() {
     let sitemap = body_text(get("/sitemap.xml").await).await;
-    for path in ["/</loc>", "/http/</loc>", "/http/4xx/</loc>", "/http/407</loc>", "/http/444-nginx</loc>", "/compare/http/101-vs-407</loc>"] {
-        assert!(sitemap.contains(&format!("<loc>{BASE}{}", path)), "sitemap lacks {path}");
+    for path in [
+        "/</loc>",
+        "/http/</loc>",
+        "/http/4xx/</loc>",
+        "/http/407</loc>",
+        "/http/444-nginx</loc>",
+        "/compare/http/101-vs-407</loc>",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{BASE}{}", path)),
+            "sitemap lacks {path}"
+        );
     }
     assert_eq!(sitemap.matches("<loc>").count(), expected_page_count());
-    for path in ["/smtp/5.7.1</loc>", "/dns/ede/18</loc>", "/compare/grpc/14-vs-http/503</loc>", "/grpc/14</loc>"] {
+    for path in [
+        "/smtp/5.7.1</loc>",
+        "/dns/ede/18</loc>",
+        "/compare/grpc/14-vs-http/503</loc>",
+        "/grpc/14</loc>",
+    ] {
         assert!(sitemap.contains(path), "sitemap lacks {path}");
     }
     let robots = body_text(get("/robots.txt").await).await;
@@ -251,11 +378,23 @@ fn expected_page_count() -> usize {
     use statusatlas::catalog::{Protocol, catalog};
     let mut n = 1;
     for p in catalog().protocols() {
-        let mut classes: Vec<&str> = p.entries.iter().filter_map(|e| e.class.as_ref().map(|c| c.key.as_str())).collect();
+        let mut classes: Vec<&str> = p
+            .entries
+            .iter()
+            .filter_map(|e| e.class.as_ref().map(|c| c.key.as_str()))
+            .collect();
         classes.sort();
         classes.dedup();
-        let enhanced = p.entries.iter().filter(|e| e.kind.as_deref() == Some("enhanced")).count();
-        let class_digits = p.entries.iter().filter(|e| e.kind.as_deref() == Some("enhanced-class")).count();
+        let enhanced = p
+            .entries
+            .iter()
+            .filter(|e| e.kind.as_deref() == Some("enhanced"))
+            .count();
+        let class_digits = p
+            .entries
+            .iter()
+            .filter(|e| e.kind.as_deref() == Some("enhanced-class"))
+            .count();
         n += 1 + classes.len() + p.entries.len() + enhanced * class_digits;
         n += p.entries.len() * (p.entries.len() - 1) / 2;
     }
@@ -268,7 +407,14 @@ async fn openapi_document_is_3_1_and_matches_its_snapshot() {
     let body = body_text(get("/api/openapi.json").await).await;
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(v["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/protocols", "/api/v1/{protocol}/codes", "/api/v1/{protocol}/codes/{code}", "/api/v1/compare/{protocol}/{pair}", "/api/v1/search", "/api/v1/catalog.json"] {
+    for path in [
+        "/api/v1/protocols",
+        "/api/v1/{protocol}/codes",
+        "/api/v1/{protocol}/codes/{code}",
+        "/api/v1/compare/{protocol}/{pair}",
+        "/api/v1/search",
+        "/api/v1/catalog.json",
+    ] {
         assert!(v["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
     assert_eq!(body.trim_end(), statusatlas::web::openapi_json().trim_end());
@@ -283,7 +429,10 @@ async fn the_docs_ui_is_served_from_the_binary() {
     assert!(body.contains("swagger"), "{body}");
     let r = get("/api/docs/swagger-ui-bundle.js").await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(body_bytes(r).await.len() > 100_000, "the bundle is vendored, not fetched");
+    assert!(
+        body_bytes(r).await.len() > 100_000,
+        "the bundle is vendored, not fetched"
+    );
     let init = body_text(get("/api/docs/swagger-initializer.js").await).await;
     assert!(init.contains("/api/openapi.json"));
 }
@@ -294,7 +443,14 @@ async fn a_cached_answer_is_the_same_as_the_first_one() {
     use std::sync::Arc;
     use tower::ServiceExt;
     let app = router(Arc::new(AppState::new(BASE)));
-    for uri in ["/", "/http/407", "/api/v1/http/codes/407", "/badge/http/407.svg", "/embed/fragment/http/407", "/assets/site.css"] {
+    for uri in [
+        "/",
+        "/http/407",
+        "/api/v1/http/codes/407",
+        "/badge/http/407.svg",
+        "/embed/fragment/http/407",
+        "/assets/site.css",
+    ] {
         let request = || {
             Request::get(uri)
                 .header("origin", "https://docs.example.org")
@@ -305,7 +461,17 @@ async fn a_cached_answer_is_the_same_as_the_first_one() {
         let first = app.clone().oneshot(request()).await.unwrap();
         let second = app.clone().oneshot(request()).await.unwrap();
         assert_eq!(first.status(), second.status(), "{uri}");
-        for name in ["content-type", "content-encoding", "etag", "cache-control", "content-security-policy", "x-content-type-options", "referrer-policy", "access-control-allow-origin", "vary"] {
+        for name in [
+            "content-type",
+            "content-encoding",
+            "etag",
+            "cache-control",
+            "content-security-policy",
+            "x-content-type-options",
+            "referrer-policy",
+            "access-control-allow-origin",
+            "vary",
+        ] {
             assert_eq!(header(&first, name), header(&second, name), "{uri}: {name}");
         }
         assert_eq!(header(&second, "access-control-allow-origin"), "*", "{uri}");
