@@ -240,15 +240,19 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         summary: e.summary.clone(),
         description: e.description.clone(),
         when_you_see_it: e.when_you_see_it.clone(),
-        fixes: e
-            .how_to_fix
-            .parts()
-            .into_iter()
-            .map(|(w, t)| (w, t.to_string()))
-            .collect(),
+        fixes: fixes(e),
         facts: compare::entry_facts(e),
         tone: tone(e),
     }
+}
+
+/// (audience, advice) rows of "How to fix it".
+fn fixes(e: &Entry) -> Vec<(&'static str, String)> {
+    e.how_to_fix
+        .parts()
+        .into_iter()
+        .map(|(w, t)| (w, t.to_string()))
+        .collect()
 }
 
 pub struct SideView {
@@ -283,12 +287,7 @@ fn side(e: &Entry) -> SideView {
         href: entry_href(e),
         description: e.description.clone(),
         when_you_see_it: e.when_you_see_it.clone(),
-        fixes: e
-            .how_to_fix
-            .parts()
-            .into_iter()
-            .map(|(w, t)| (w, t.to_string()))
-            .collect(),
+        fixes: fixes(e),
     }
 }
 

@@ -363,3 +363,52 @@ async fn code_pages_link_their_live_endpoint() {
         "a ready curl line"
     );
 }
+
+#[tokio::test]
+async fn sigterm_lets_requests_in_flight_finish() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server starts"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let in_flight = tokio::spawn({
+        let url = format!("{base}/status/200?delay=1500ms");
+        async move { get(&url, None).await.0 }
+    });
+    // Let the request reach the handler before the signal.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let pid = child.id().unwrap().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    assert_eq!(
+        in_flight.await.unwrap(),
+        200,
+        "the request in flight completes"
+    );
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the server stops")
+        .unwrap();
+    assert!(status.success(), "a clean exit after SIGTERM: {status}");
+}

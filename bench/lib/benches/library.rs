@@ -46,6 +46,31 @@ fn one_comparison(c: &mut Criterion) {
     group.finish();
 }
 
+fn every_http_pair(c: &mut Criterion) {
+    let http = &catalog().protocol(Protocol::Http).unwrap().entries;
+    let mut group = c.benchmark_group("compare-all");
+    group.sample_size(10);
+    group.bench_function("statusatlas compare every HTTP pair", |b| {
+        b.iter(|| {
+            for (i, a) in http.iter().enumerate() {
+                for e in &http[i + 1..] {
+                    black_box(compare::compare(catalog(), a, e).unwrap());
+                }
+            }
+        })
+    });
+    group.bench_function("peer: serialise every HTTP pair's entries to JSON", |b| {
+        b.iter(|| {
+            for (i, a) in http.iter().enumerate() {
+                for e in &http[i + 1..] {
+                    black_box((serde_json::to_string(a).unwrap(), serde_json::to_string(e).unwrap()));
+                }
+            }
+        })
+    });
+    group.finish();
+}
+
 fn catalog_load(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.sample_size(20);
@@ -60,5 +85,5 @@ fn catalog_load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, search_mix, one_comparison, catalog_load);
+criterion_group!(benches, search_mix, one_comparison, every_http_pair, catalog_load);
 criterion_main!(benches);
