@@ -4,7 +4,7 @@
 //! Every sentence here comes from a fixed template whose inserted parts are
 //! codes, phrases and fixed labels; the test suite lints every pair.
 
-use crate::catalog::{Catalog, Entry, Pair, Protocol, Retry, Status, article_for};
+use crate::catalog::{Catalog, Entry, Pair, Protocol, Status, article_for};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -302,20 +302,20 @@ fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
         push("Cacheable by default", yes_no(x), yes_no(y), false);
     }
     if a.method_preserved.is_some() || b.method_preserved.is_some() {
-        let text = |e: &Entry| match e.method_preserved {
-            Some(true) => "yes".to_string(),
-            Some(false) => "no: POST may become GET".to_string(),
-            None => "not a redirect".to_string(),
-        };
-        push("Method kept on redirect", text(a), text(b), true);
+        push(
+            "Method kept on redirect",
+            method_text(a),
+            method_text(b),
+            true,
+        );
     }
     if a.sendable.is_some() || b.sendable.is_some() {
-        let text = |e: &Entry| match e.sendable {
-            Some(true) => "yes".to_string(),
-            Some(false) => "no: reported locally only".to_string(),
-            None => "not applicable".to_string(),
-        };
-        push("May be sent in a Close frame", text(a), text(b), true);
+        push(
+            "May be sent in a Close frame",
+            sendable_text(a),
+            sendable_text(b),
+            true,
+        );
     }
     if a.http_mapping.is_some() || b.http_mapping.is_some() {
         let text = |e: &Entry| match (e.http_mapping, e.protocol) {
@@ -338,6 +338,22 @@ fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
         true,
     );
     rows
+}
+
+fn method_text(e: &Entry) -> String {
+    match e.method_preserved {
+        Some(true) => "yes".into(),
+        Some(false) => "no: POST may become GET".into(),
+        None => "not a redirect".into(),
+    }
+}
+
+fn sendable_text(e: &Entry) -> String {
+    match e.sendable {
+        Some(true) => "yes".into(),
+        Some(false) => "no: reported locally only".into(),
+        None => "not applicable".into(),
+    }
 }
 
 fn cap(s: &str) -> String {
@@ -496,25 +512,11 @@ pub fn entry_facts(e: &Entry) -> Vec<(&'static str, String)> {
     if let Some(c) = e.cacheable {
         rows.push(("Cacheable by default", yes_no(c)));
     }
-    if let Some(m) = e.method_preserved {
-        rows.push((
-            "Method kept on redirect",
-            if m {
-                "yes".into()
-            } else {
-                "no: POST may become GET".into()
-            },
-        ));
+    if e.method_preserved.is_some() {
+        rows.push(("Method kept on redirect", method_text(e)));
     }
-    if let Some(s) = e.sendable {
-        rows.push((
-            "May be sent in a Close frame",
-            if s {
-                "yes".into()
-            } else {
-                "no: reported locally only".into()
-            },
-        ));
+    if e.sendable.is_some() {
+        rows.push(("May be sent in a Close frame", sendable_text(e)));
     }
     if let Some(m) = e.http_mapping {
         rows.push(("HTTP status", format!("HTTP {m}")));
@@ -527,9 +529,4 @@ pub fn entry_facts(e: &Entry) -> Vec<(&'static str, String)> {
     }
     rows.push(("What the client should do", cap(e.retry.label())));
     rows
-}
-
-/// Retry advice is used by the card renderers too.
-pub fn retry_sentence(retry: Retry) -> String {
-    format!("The client should {}.", retry.advice())
 }

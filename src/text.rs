@@ -4,6 +4,17 @@
 
 use crate::catalog::article_for;
 
+/// User input shortened for a message: control characters removed and at
+/// most `max` characters kept, with an ellipsis when cut.
+pub fn shorten(input: &str, max: usize) -> String {
+    let clean: String = input.chars().filter(|c| !c.is_control()).collect();
+    if clean.chars().count() > max {
+        format!("{}…", clean.chars().take(max).collect::<String>())
+    } else {
+        clean
+    }
+}
+
 /// Everything wrong with `text`, as short human-readable notes.
 pub fn prose_problems(text: &str) -> Vec<String> {
     let mut out = Vec::new();

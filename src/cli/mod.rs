@@ -4,7 +4,7 @@
 
 mod render;
 
-use crate::catalog::{Catalog, Entry, Protocol, catalog};
+use crate::catalog::{Entry, Protocol, catalog};
 use crate::compare;
 use crate::search::{self, MAX_QUERY_CHARS};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -384,17 +384,12 @@ fn words_command(words: &[OsString], json: bool, out: &mut impl Write) -> Outcom
     }
 }
 
-/// Shows `input` shortened for an error message.
+/// Shows `input` shortened and quoted for an error message.
 fn shown(input: &str) -> String {
-    let clean: String = input.chars().filter(|c| !c.is_control()).collect();
-    if clean.chars().count() > 40 {
-        format!("{:?}…", clean.chars().take(40).collect::<String>())
-    } else {
-        format!("{clean:?}")
-    }
+    format!("{:?}", crate::text::shorten(input, 40))
 }
 
-fn not_found(catalog: &Catalog, protocol: Option<Protocol>, input: &str) -> Failure {
+fn not_found(protocol: Option<Protocol>, input: &str) -> Failure {
     let where_ = match protocol {
         Some(p) => format!("{} ", p.name()),
         None => String::new(),
@@ -403,7 +398,6 @@ fn not_found(catalog: &Catalog, protocol: Option<Protocol>, input: &str) -> Fail
         .into_iter()
         .map(|e| format!("{} {}", e.protocol.slug(), e.id))
         .collect();
-    let _ = catalog;
     let message = if input.trim().is_empty() {
         "an empty code was given".to_string()
     } else if input.chars().count() > MAX_QUERY_CHARS {
@@ -435,7 +429,7 @@ fn lookup_command(
     let catalog = catalog();
     let found = catalog.lookup(protocol, input);
     if found.entries.is_empty() {
-        return Ok(Err(not_found(catalog, protocol, input)));
+        return Ok(Err(not_found(protocol, input)));
     }
     if json {
         let body = LookupJson {
@@ -493,13 +487,13 @@ fn compare_entries(
     let catalog = catalog();
     let first = catalog.lookup(pa, a);
     let Some(&ea) = first.entries.first() else {
-        return Ok(Err(not_found(catalog, pa, a)));
+        return Ok(Err(not_found(pa, a)));
     };
     // The second code is read in the first one's protocol unless named otherwise.
     let pb = pb.or(Some(ea.protocol));
     let second = catalog.lookup(pb, b);
     let Some(&eb) = second.entries.first() else {
-        return Ok(Err(not_found(catalog, pb, b)));
+        return Ok(Err(not_found(pb, b)));
     };
     let (ea, eb) = compare::canonical_order(ea, eb);
     let comparison = match compare::compare(catalog, ea, eb) {

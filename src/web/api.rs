@@ -5,7 +5,7 @@
 use super::AppState;
 use super::cache::{PAGE_CACHE, Rendered};
 use super::error::{ApiError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_cross, lookup_pair, serde_urlencoded_pairs};
+use super::pages::{PairLookup, lookup_cross, lookup_pair, query_pairs};
 use super::views::{compare_href, entry_href};
 use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, catalog};
 use crate::compare::{self, Comparison};
@@ -160,10 +160,7 @@ pub async fn codes(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let p = protocol_of(&protocol)?;
-    let params = raw
-        .as_deref()
-        .map(serde_urlencoded_pairs)
-        .unwrap_or_default();
+    let params = raw.as_deref().map(query_pairs).unwrap_or_default();
     let class = params
         .get("class")
         .map(|c| c.trim().to_ascii_lowercase())
@@ -334,10 +331,7 @@ fn comparison_document(
     responses((status = 200, body = SearchJson), (status = 400, body = ErrorBody))
 )]
 pub async fn search_codes(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = raw
-        .as_deref()
-        .map(serde_urlencoded_pairs)
-        .unwrap_or_default();
+    let params = raw.as_deref().map(query_pairs).unwrap_or_default();
     let q = params.get("q").map(String::as_str).unwrap_or("").trim();
     if q.is_empty() {
         return Err(WebError::bad_request("The query parameter q is required.").into());

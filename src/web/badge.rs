@@ -120,7 +120,7 @@ pub async fn badge(
         .ok_or_else(|| WebError::unknown_code(Some(p), code))?;
     let params = raw
         .as_deref()
-        .map(super::pages::serde_urlencoded_pairs)
+        .map(super::pages::query_pairs)
         .unwrap_or_default();
     let style_name = params.get("style").map(String::as_str).unwrap_or("flat");
     let style = style_of(style_name).ok_or_else(|| {

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::cache::{ASSET_CACHE, PAGE_CACHE, Rendered};
 use super::error::{ApiError, PageError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_cross, lookup_pair, serde_urlencoded_pairs, url_encode};
+use super::pages::{PairLookup, lookup_cross, lookup_pair, query_pairs, url_encode};
 use super::views::{self, CardView, ComparisonView, Head, compare_href, embed_href, entry_href};
 use crate::catalog::{Entry, Protocol, catalog};
 use crate::compare;
@@ -28,7 +28,7 @@ pub const EMBED_JS: &str = include_str!("../../assets/embed.js");
 /// Theme and size from the query; anything unknown falls back to the
 /// default and is never echoed.
 fn look(raw: Option<&str>) -> (&'static str, &'static str) {
-    let params = raw.map(serde_urlencoded_pairs).unwrap_or_default();
+    let params = raw.map(query_pairs).unwrap_or_default();
     let pick = |key: &str, allowed: &'static [&'static str]| {
         params
             .get(key)
@@ -446,10 +446,7 @@ pub async fn oembed(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = raw
-        .as_deref()
-        .map(serde_urlencoded_pairs)
-        .unwrap_or_default();
+    let params = raw.as_deref().map(query_pairs).unwrap_or_default();
     let format = params.get("format").map(String::as_str).unwrap_or("json");
     if format != "json" && format != "xml" {
         return Err(WebError::new(

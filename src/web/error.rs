@@ -143,12 +143,7 @@ impl WebError {
 
 /// Input shortened for messages: at most 60 characters, controls removed.
 pub fn shorten(input: &str) -> String {
-    let clean: String = input.chars().filter(|c| !c.is_control()).collect();
-    if clean.chars().count() > 60 {
-        format!("{}…", clean.chars().take(60).collect::<String>())
-    } else {
-        clean
-    }
+    crate::text::shorten(input, 60)
 }
 
 /// An error on an HTML route.

@@ -6,7 +6,7 @@
 
 use super::AppState;
 use super::error::{WebError, shorten};
-use super::pages::serde_urlencoded_pairs;
+use super::pages::query_pairs;
 use crate::catalog::{Entry, EntryRef, Protocol, catalog};
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -87,7 +87,7 @@ impl Fault {
 pub fn wants_abort_before_headers(path: &str, query: Option<&str>) -> bool {
     path.starts_with("/status/")
         && query
-            .map(serde_urlencoded_pairs)
+            .map(query_pairs)
             .is_some_and(|q| q.get("fault").map(String::as_str) == Some("abort-before-headers"))
 }
 

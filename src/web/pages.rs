@@ -628,10 +628,7 @@ pub async fn search_page(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    let params: HashMap<String, String> = raw
-        .as_deref()
-        .map(serde_urlencoded_pairs)
-        .unwrap_or_default();
+    let params: HashMap<String, String> = raw.as_deref().map(query_pairs).unwrap_or_default();
     let query: String = params.get("q").cloned().unwrap_or_default();
     let query = query
         .chars()
@@ -688,7 +685,7 @@ pub async fn search_page(
 }
 
 /// Form-decodes a query string, leaving out pairs that are not valid UTF-8.
-pub fn serde_urlencoded_pairs(raw: &str) -> HashMap<String, String> {
+pub fn query_pairs(raw: &str) -> HashMap<String, String> {
     form_urlencoded::parse(raw.as_bytes())
         .into_owned()
         .collect()
