@@ -261,9 +261,13 @@ impl Entry {
             .collect()
     }
 
-    /// "HTTP 407"
+    /// "HTTP 407"; Extended DNS Errors are "DNS EDE 18", since they share
+    /// numbers with RCODEs.
     pub fn label(&self) -> String {
-        format!("{} {}", self.protocol.name(), self.code)
+        match self.kind.as_deref() {
+            Some("ede") => format!("{} EDE {}", self.protocol.name(), self.code),
+            _ => format!("{} {}", self.protocol.name(), self.code),
+        }
     }
 
     /// "407 Proxy Authentication Required", with the vendor for vendor codes.
