@@ -48,7 +48,12 @@ pub fn card_text(catalog: &Catalog, e: &Entry) -> String {
 
 pub fn card(out: &mut impl Write, catalog: &Catalog, e: &Entry) -> io::Result<()> {
     let style = class_style(e);
-    writeln!(out, "{style}{}{style:#} {BOLD}{}{BOLD:#}", e.label(), e.phrase)?;
+    writeln!(
+        out,
+        "{style}{}{style:#} {BOLD}{}{BOLD:#}",
+        e.label(),
+        e.phrase
+    )?;
     let mut facts = Vec::new();
     if let Some(c) = &e.class {
         facts.push(c.label());

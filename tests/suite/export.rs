@@ -226,3 +226,40 @@ async fn nginx_serving_the_export_answers_like_statusatlas_serve() {
     assert_eq!(missing, 404);
     let _ = std::fs::remove_dir_all(&work);
 }
+
+#[test]
+fn export_errors_are_clear_and_exit_non_zero() {
+    let work =
+        std::env::temp_dir().join(format!("statusatlas-export-error-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    // A folder that cannot be created: its parent is a file.
+    let blocker = work.join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+        .args(["export", blocker.join("site").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("statusatlas: cannot") && err.contains("a-file"),
+        "{err}"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+        .args([
+            "export",
+            work.join("x").to_str().unwrap(),
+            "--base-url",
+            "ftp://nope/path",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a base URL that is not an origin is a usage error"
+    );
+    let _ = std::fs::remove_dir_all(&work);
+}
