@@ -506,7 +506,24 @@ pub async fn status(
     *response.status_mut() = status;
     *response.headers_mut() = response_headers;
     response.extensions_mut().insert(super::Uncompressed);
+    if let Some(reason) = reason_phrase(code) {
+        response.extensions_mut().insert(reason);
+    }
     response
+}
+
+/// The status line's reason phrase from the catalog: RFC 9110's names
+/// ("413 Content Too Large", not the older "Payload Too Large"), and the
+/// vendor's phrase for a code only a vendor uses ("520 Web Server Returned an
+/// Unknown Error"). Codes the registry marks "(Unused)" keep the usual text.
+fn reason_phrase(code: u16) -> Option<hyper::ext::ReasonPhrase> {
+    let entry = *catalog()
+        .resolve(Protocol::Http, &code.to_string())
+        .first()?;
+    if entry.status == crate::catalog::Status::Unused {
+        return None;
+    }
+    hyper::ext::ReasonPhrase::try_from(entry.phrase.as_bytes()).ok()
 }
 
 /// A body that fails, or arrives a few bytes at a time.

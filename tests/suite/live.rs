@@ -412,3 +412,24 @@ async fn sigterm_lets_requests_in_flight_finish() {
         .unwrap();
     assert!(status.success(), "a clean exit after SIGTERM: {status}");
 }
+
+#[tokio::test]
+async fn status_lines_carry_the_registered_phrases() {
+    let base = start(LiveConfig::default()).await;
+    for (code, phrase) in [
+        (413, "Content Too Large"),
+        (422, "Unprocessable Content"),
+        (520, "Web Server Returned an Unknown Error"),
+    ] {
+        let response = client()
+            .get(format!("{base}/status/{code}").parse().unwrap())
+            .await
+            .unwrap();
+        // hyper keeps a reason phrase that differs from its own table as an extension.
+        let reason = response
+            .extensions()
+            .get::<hyper::ext::ReasonPhrase>()
+            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
+        assert_eq!(reason.as_deref(), Some(phrase), "{code}");
+    }
+}
