@@ -5,7 +5,7 @@
 use super::AppState;
 use super::cache::{PAGE_CACHE, Rendered};
 use super::error::{ApiError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_cross, lookup_pair, query_pairs};
+use super::pages::{PairLookup, lookup_cross, lookup_pair, protocol_of, query_pairs};
 use super::views::{compare_href, entry_href};
 use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, catalog};
 use crate::compare::{self, Comparison};
@@ -65,19 +65,6 @@ fn cached_json(
     render: impl FnOnce() -> Result<Rendered, WebError>,
 ) -> Result<Response, ApiError> {
     Ok(state.cache.get_or_render(key, render)?.respond(headers))
-}
-
-fn protocol_of(slug: &str) -> Result<Protocol, WebError> {
-    Protocol::from_slug(slug)
-        .filter(|p| p.slug() == slug && catalog().protocol(*p).is_some())
-        .ok_or_else(|| {
-            let known: Vec<&str> = catalog().protocols().map(|p| p.protocol.slug()).collect();
-            WebError::not_found(format!(
-                "Unknown protocol “{}”; known protocols: {}.",
-                shorten(slug),
-                known.join(", ")
-            ))
-        })
 }
 
 #[derive(Serialize, ToSchema)]

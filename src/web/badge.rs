@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::cache::Rendered;
-use super::error::{PageError, SafePath, WebError, shorten};
+use super::error::{PageError, SafePath, WebError};
 use crate::catalog::{Entry, Protocol, Retry, Status, catalog};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -102,14 +102,7 @@ pub async fn badge(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let p = Protocol::from_slug(&protocol)
-        .filter(|p| p.slug() == protocol && catalog().protocol(*p).is_some())
-        .ok_or_else(|| {
-            WebError::not_found(format!(
-                "There is no protocol called “{}”.",
-                shorten(&protocol)
-            ))
-        })?;
+    let p = super::pages::protocol_of(&protocol)?;
     let (code, ext) = file
         .rsplit_once('.')
         .filter(|(_, ext)| *ext == "svg" || *ext == "json")

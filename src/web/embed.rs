@@ -3,11 +3,13 @@
 //! comes from the same templates as the site.
 
 use super::AppState;
-use super::cache::{ASSET_CACHE, PAGE_CACHE, Rendered};
-use super::error::{ApiError, PageError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_cross, lookup_pair, query_pairs, url_encode};
+use super::cache::{ASSET_CACHE, Rendered};
+use super::error::{ApiError, PageError, SafePath, WebError};
+use super::pages::{
+    PairLookup, html, lookup_cross, lookup_pair, protocol_of, query_pairs, url_encode,
+};
 use super::views::{self, CardView, ComparisonView, Head, compare_href, embed_href, entry_href};
-use crate::catalog::{Entry, Protocol, catalog};
+use crate::catalog::{Entry, catalog};
 use crate::compare;
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -103,14 +105,7 @@ impl Subject {
 }
 
 fn code_subject(protocol: &str, code: &str) -> Result<Subject, WebError> {
-    let p = Protocol::from_slug(protocol)
-        .filter(|p| p.slug() == protocol && catalog().protocol(*p).is_some())
-        .ok_or_else(|| {
-            WebError::not_found(format!(
-                "There is no protocol called “{}”.",
-                shorten(protocol)
-            ))
-        })?;
+    let p = protocol_of(protocol)?;
     let e = *catalog()
         .resolve(p, code)
         .first()
@@ -157,9 +152,7 @@ fn iframe(
             card,
             cmp,
         };
-        page.render()
-            .map(|body| Rendered::new("text/html; charset=utf-8", PAGE_CACHE, body))
-            .map_err(|e| WebError::internal(e.to_string()))
+        html(&page)
     })?;
     Ok(rendered.respond(headers))
 }
@@ -210,14 +203,11 @@ fn fragment(state: &AppState, subject: Subject, headers: &HeaderMap) -> Result<R
     let key = format!("/embed/fragment{}", subject.path());
     let rendered = state.cache.get_or_render(&key, || {
         let (card, cmp) = subject.views(&state.base_url)?;
-        EmbedFragment {
+        html(&EmbedFragment {
             canonical: format!("{}{}", state.base_url, subject.path()),
             card,
             cmp,
-        }
-        .render()
-        .map(|body| Rendered::new("text/html; charset=utf-8", PAGE_CACHE, body))
-        .map_err(|e| WebError::internal(e.to_string()))
+        })
     })?;
     Ok(rendered.respond(headers))
 }
@@ -540,10 +530,7 @@ pub async fn gallery(
                 "Embed status codes in your docs — statusatlas".into(),
                 "Script tag, custom elements, iframes, oEmbed and SVG badges for every status code and comparison.".into(),
             );
-            Gallery { head, base: state.base_url.clone() }
-                .render()
-                .map(|body| Rendered::new("text/html; charset=utf-8", PAGE_CACHE, body))
-                .map_err(|e| WebError::internal(e.to_string()))
+            html(&Gallery { head, base: state.base_url.clone() })
         })?
         .respond(&headers))
 }

@@ -38,7 +38,8 @@ pub const POPULAR: &[(Protocol, &str)] = &[
 
 const HTML: &str = "text/html; charset=utf-8";
 
-fn html(template: &impl Template) -> Result<Rendered, WebError> {
+/// Renders a page template into a cacheable response.
+pub(super) fn html(template: &impl Template) -> Result<Rendered, WebError> {
     template
         .render()
         .map(|body| Rendered::new(HTML, PAGE_CACHE, body))
@@ -54,12 +55,17 @@ fn cached(
     Ok(state.cache.get_or_render(key, render)?.respond(headers))
 }
 
-fn protocol_of(slug: &str) -> Result<Protocol, WebError> {
+/// The protocol a path names, exactly as its slug, among those with data.
+pub(super) fn protocol_of(slug: &str) -> Result<Protocol, WebError> {
     Protocol::from_slug(slug)
-        .filter(|p| catalog().protocol(*p).is_some())
-        .filter(|p| p.slug() == slug)
+        .filter(|p| p.slug() == slug && catalog().protocol(*p).is_some())
         .ok_or_else(|| {
-            WebError::not_found(format!("There is no protocol called “{}”.", shorten(slug)))
+            let known: Vec<&str> = catalog().protocols().map(|p| p.protocol.slug()).collect();
+            WebError::not_found(format!(
+                "There is no protocol called “{}”; known protocols: {}.",
+                shorten(slug),
+                known.join(", ")
+            ))
         })
 }
 
