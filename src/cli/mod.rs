@@ -96,9 +96,10 @@ pub enum Sub {
         /// How many delayed /status/... requests may run at once.
         #[arg(long, default_value_t = 64)]
         live_max_delayed: usize,
-        /// /status/... requests per second per client address.
-        #[arg(long, default_value_t = 50)]
-        live_rate: u32,
+        /// /status/... requests per second per client address (default: 50
+        /// on a public address, none on loopback; 0 turns the limit off).
+        #[arg(long)]
+        live_rate: Option<u32>,
     },
     /// Write the whole site as static files for any web server or CDN.
     Export {
@@ -298,7 +299,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             let live = crate::web::live::LiveConfig {
                 max_delay,
                 max_delayed: live_max_delayed.max(1),
-                rate_per_second: live_rate.max(1),
+                rate_per_second: live_rate,
                 ..Default::default()
             };
             serve_command(&addr, base_url.as_deref(), live)

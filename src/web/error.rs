@@ -60,6 +60,7 @@ impl WebError {
     }
 
     pub fn into_html(self) -> Response {
+        let self_code = self.code;
         let heading = match self.status {
             StatusCode::NOT_FOUND => "Not found".to_string(),
             s => s.canonical_reason().unwrap_or("Error").to_string(),
@@ -90,10 +91,12 @@ impl WebError {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response.extensions_mut().insert(ErrorMark(self_code));
         response
     }
 
     pub fn into_json(self) -> Response {
+        let self_code = self.code;
         #[derive(Serialize)]
         struct Suggestion {
             href: String,
@@ -137,9 +140,16 @@ impl WebError {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response.extensions_mut().insert(ErrorMark(self_code));
         response
     }
 }
+
+/// Marks a response made from a [`WebError`] (with its machine code), so
+/// later layers can tell "no such resource" from a live endpoint that was
+/// asked to answer 404.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorMark(pub &'static str);
 
 /// Input shortened for messages: at most 60 characters, controls removed.
 pub fn shorten(input: &str) -> String {

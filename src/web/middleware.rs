@@ -80,7 +80,17 @@ pub async fn errors_and_headers(request: Request, next: Next) -> Response {
     let api = is_api(request.uri().path());
     let kind = Kind::of(request.uri().path());
     let response = next.run(request).await;
-    let response = if response.status() == StatusCode::METHOD_NOT_ALLOWED
+    let response = if method == Method::OPTIONS
+        && response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        // A plain OPTIONS (not a CORS preflight) asks what the resource
+        // allows (RFC 9110, Section 9.3.7): the router adds the Allow list
+        // to this answer, as it does to every 405.
+        let mut answer = Response::new(Body::empty());
+        *answer.status_mut() = StatusCode::NO_CONTENT;
+        answer
+    } else if response.status() == StatusCode::METHOD_NOT_ALLOWED
         && !response.headers().contains_key(header::CONTENT_TYPE)
     {
         let allow = response.headers().get(header::ALLOW).cloned();
@@ -148,10 +158,9 @@ fn security_headers(kind: Kind, mut response: Response<Body>) -> Response<Body> 
         } else {
             CSP_PAGES
         };
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        );
+        // A handler's own, stricter policy (the live endpoints' sandbox) stays.
+        h.entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(csp));
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
     h.insert(

@@ -4,12 +4,15 @@
 pub mod api;
 pub mod badge;
 pub mod cache;
+pub mod cors;
 pub mod embed;
 pub mod error;
 pub mod live;
 mod middleware;
 pub mod pages;
+mod server;
 pub mod site;
+mod slash;
 pub mod views;
 
 use axum::Router;
@@ -17,8 +20,9 @@ use axum::routing::get;
 use cache::ResponseCache;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::cors::CorsLayer;
 use utoipa::OpenApi;
+
+pub use server::{ConnectionLimits, serve, serve_with};
 
 /// How many rendered responses stay in memory. Every page of the data fits;
 /// comparisons beyond that are rendered again when evicted.
@@ -98,7 +102,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/embed.js", get(embed::embed_js));
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json"));
-    Router::new()
+    let routes: Router = Router::new()
         .route("/", get(pages::home))
         .route("/search", get(pages::search_page))
         .route("/compare", get(pages::compare_picker))
@@ -130,7 +134,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api)
         .merge(docs)
         .fallback(pages::not_found_page)
-        .with_state(state.clone())
+        .with_state(state.clone());
+    let probe = routes.clone();
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            probe,
+            slash::canonical_slash,
+        ))
         // Innermost first: error bodies and security headers, compression of
         // dynamic responses, limits, then the cache fast path, the URI
         // length check, CORS (the data is public; embeds fetch it) and the
@@ -147,7 +157,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             middleware::cached_fast_path,
         ))
         .layer(axum::middleware::from_fn(middleware::reject_long_uris))
-        .layer(CorsLayer::permissive().max_age(Duration::from_secs(86400)))
+        .layer(cors::PublicCors::new())
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(
@@ -206,7 +216,7 @@ pub fn serve_blocking(
         let base = base_url
             .map(str::to_string)
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = Arc::new(AppState::with_live(&base, live));
+        let state = Arc::new(AppState::with_live(&base, live.for_address(local.ip())));
         // Load the catalog before the first request, so start-up errors show here.
         let _ = crate::catalog::catalog();
         tracing::info!("statusatlas listening on http://{local}");
@@ -234,57 +244,5 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
-    }
-}
-
-/// Accepts connections until `shutdown` resolves, then lets open requests
-/// finish (up to 30 s). Header reads are bounded, so a slow client cannot
-/// hold a connection open forever.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
-    use tower::ServiceExt;
-
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(10));
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
-                let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
-                // A live request may ask for the connection to be dropped
-                // before any answer: only the connection layer can do that.
-                let service = hyper::service::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {
-                    let app = app.clone();
-                    async move {
-                        if live::wants_abort_before_headers(request.uri().path(), request.uri().query()) {
-                            return Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "fault injected by statusatlas"));
-                        }
-                        Ok(app.oneshot(request.map(axum::body::Body::new)).await.unwrap_or_else(|never| match never {}))
-                    }
-                });
-                let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                let watched = graceful.watch(connection.into_owned());
-                tokio::spawn(async move {
-                    let _ = watched.await;
-                });
-            }
-            _ = &mut shutdown => break,
-        }
-    }
-    tokio::select! {
-        _ = graceful.shutdown() => {},
-        _ = tokio::time::sleep(Duration::from_secs(30)) => {
-            tracing::warn!("connections still open after 30 s; closing them");
-        }
     }
 }

@@ -49,7 +49,7 @@ fn h<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> &'a str {
 #[tokio::test]
 async fn every_code_answers_with_its_status_and_defined_headers() {
     let base = start(LiveConfig {
-        rate_per_second: 1000,
+        rate_per_second: Some(1000),
         ..Default::default()
     })
     .await;
@@ -161,7 +161,7 @@ async fn codes_outside_100_to_599_are_refused_and_1xx_are_explained() {
 #[tokio::test]
 async fn weighted_choices_follow_their_weights() {
     let base = start(LiveConfig {
-        rate_per_second: 10_000,
+        rate_per_second: Some(10_000),
         ..Default::default()
     })
     .await;
@@ -296,7 +296,7 @@ async fn status_101_is_a_real_websocket_echo() {
 #[tokio::test]
 async fn limits_answer_429_with_retry_after() {
     let base = start(LiveConfig {
-        rate_per_second: 5,
+        rate_per_second: Some(5),
         max_delayed: 1,
         ..Default::default()
     })
@@ -389,21 +389,39 @@ async fn sigterm_lets_requests_in_flight_finish() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let in_flight = tokio::spawn({
-        let url = format!("{base}/status/200?delay=1500ms");
-        async move { get(&url, None).await.0 }
-    });
-    // Let the request reach the handler before the signal.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // A dribbled body: once its headers have arrived the request is surely
+    // in flight, and its body takes another 1.5 s.
+    let response = client()
+        .get(
+            format!("{base}/status/200?fault=dribble&delay=1500ms")
+                .parse()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
     let pid = child.id().unwrap().to_string();
     let kill = std::process::Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .unwrap();
     assert!(kill.success());
-    assert_eq!(
-        in_flight.await.unwrap(),
-        200,
+    // New connections are refused while the old request finishes.
+    let mut refused = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(refused, "the listener closes on SIGTERM");
+    let body = response.into_body().collect().await;
+    assert!(
+        body.is_ok_and(|b| !b.to_bytes().is_empty()),
         "the request in flight completes"
     );
     let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
