@@ -145,6 +145,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         // dynamic responses, limits, then the cache fast path, the URI
         // length check, CORS (the data is public; embeds fetch it) and the
         // access log outermost.
+        // CORS sits inside the security headers, so preflight answers get
+        // them too.
+        .layer(cors::PublicCors::new())
         .layer(axum::middleware::from_fn(middleware::errors_and_headers))
         .layer(tower_http::compression::CompressionLayer::new().compress_when(CompressUnlessMarked))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
@@ -157,7 +160,6 @@ pub fn router(state: Arc<AppState>) -> Router {
             middleware::cached_fast_path,
         ))
         .layer(axum::middleware::from_fn(middleware::reject_long_uris))
-        .layer(cors::PublicCors::new())
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(

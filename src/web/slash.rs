@@ -22,7 +22,15 @@ pub async fn canonical_slash(
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
     let response = next.run(request).await;
-    if !is_missing(&response) || path == "/" {
+    if path == "/" {
+        return response;
+    }
+    // A 405 from a pattern that matched by accident (`/status/200/` as
+    // `/{protocol}/{class}/`) is missing too when GET finds nothing there.
+    let missing = is_missing(&response)
+        || (response.status() == StatusCode::METHOD_NOT_ALLOWED
+            && !exists(&routes, &path).await.unwrap_or(true));
+    if !missing {
         return response;
     }
     let other = match path.strip_suffix('/') {
@@ -34,12 +42,8 @@ pub async fn canonical_slash(
     if !other.starts_with('/') || other.starts_with("//") || other.contains('\\') {
         return response;
     }
-    let Ok(probe) = axum::http::Request::get(&other).body(Body::empty()) else {
+    let Some(exists) = exists(&routes, &other).await else {
         return response;
-    };
-    let exists = match routes.oneshot(probe).await {
-        Ok(r) => !is_missing(&r),
-        Err(never) => match never {},
     };
     if !exists {
         return response;
@@ -55,6 +59,15 @@ pub async fn canonical_slash(
     *moved.status_mut() = StatusCode::PERMANENT_REDIRECT;
     moved.headers_mut().insert(header::LOCATION, location);
     moved
+}
+
+/// Whether GET finds a resource at `path` (None when `path` is no URI).
+async fn exists(routes: &Router, path: &str) -> Option<bool> {
+    let probe = axum::http::Request::get(path).body(Body::empty()).ok()?;
+    match routes.clone().oneshot(probe).await {
+        Ok(r) => Some(!is_missing(&r)),
+        Err(never) => match never {},
+    }
 }
 
 /// Whether a response says "no such resource" (not a live endpoint asked

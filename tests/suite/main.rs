@@ -3,8 +3,10 @@
 mod catalog;
 mod cli;
 mod compare;
+mod conformance;
 mod embed;
 mod export;
+mod hardening;
 mod live;
 mod protocols;
 mod search;

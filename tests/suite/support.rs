@@ -106,3 +106,53 @@ pub fn snapshot(name: &str, body: &str) {
         );
     }
 }
+
+/// The Python of the test environment that scripts/test.sh makes
+/// (`.venv/`, with scripts/requirements-test.txt installed).
+pub fn venv_python() -> PathBuf {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "{} is missing: scripts/test.sh creates it",
+        python.display()
+    );
+    python
+}
+
+/// A `statusatlas serve` process on loopback, stopped when dropped.
+pub struct Spawned {
+    _child: tokio::process::Child,
+}
+
+impl Spawned {
+    /// Starts `statusatlas serve ARGS` (ARGS must include `--addr
+    /// 127.0.0.1:PORT`) and waits until it accepts connections.
+    pub async fn serve(args: &[&str]) -> Spawned {
+        let addr = args
+            .iter()
+            .skip_while(|a| **a != "--addr")
+            .nth(1)
+            .expect("--addr is given");
+        let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+            .arg("serve")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "the server starts"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        Spawned { _child: child }
+    }
+}
