@@ -538,7 +538,7 @@ fn switching_protocols(
         reason: o.reason.unwrap_or_default(),
     };
     ws.max_message_size(websocket::MAX_MESSAGE)
-        .max_frame_size(websocket::MAX_MESSAGE)
+        .max_frame_size(websocket::MAX_FRAME)
         .on_upgrade(move |socket| websocket::session(socket, script, slot))
 }
 

@@ -14,9 +14,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// The largest message (and frame) a session accepts, in bytes; larger ones
-/// end the session with close code 1009.
+/// The largest message a session accepts, in bytes; a larger one ends the
+/// session with close code 1009 after its last frame has been read, so the
+/// closing handshake that follows is clean.
 pub const MAX_MESSAGE: usize = 64 * 1024;
+/// The largest single frame read, in bytes: past this the stream cannot be
+/// followed any further, and the session ends with 1009 at once.
+pub const MAX_FRAME: usize = 128 * 1024;
 /// How long the server waits for the peer's Close after sending its own.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
@@ -35,7 +39,7 @@ pub struct SessionLimits {
 impl Default for SessionLimits {
     fn default() -> SessionLimits {
         SessionLimits {
-            total: 256,
+            total: 128,
             per_client: 8,
             idle: Duration::from_secs(60),
         }
