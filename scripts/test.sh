@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: the Rust tests (catalog, CLI, search, comparisons,
-# web) and the browser tests in headless Chromium. Installs what it needs on a
-# fresh machine: Debian's chromium, nginx, python3 and Node.js when missing,
-# and the npm packages of e2e/ from its lock file.
+# web), including those marked #[ignore] because they need a program beyond
+# Rust (Python, Node, curl, nginx), and the browser tests in headless
+# Chromium. Installs what it needs on a fresh machine: Debian's chromium,
+# nginx, curl, python3 and Node.js when missing, and the npm packages of e2e/
+# from its lock file. Plain `cargo test` runs everything that needs only Rust.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,5 +27,5 @@ if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-sta
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 
-cargo test --locked
+cargo test --locked -- --include-ignored
 (cd e2e && node --test)
