@@ -275,7 +275,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 Err(e) => Ok(Err(Failure {
                     code: EXIT_NOT_FOUND,
                     kind: "export",
-                    message: e,
+                    message: e.to_string(),
                     suggestions: vec![],
                 })),
             }
@@ -338,7 +338,7 @@ fn serve_command(
         Err(e) => Ok(Err(Failure {
             code: EXIT_USAGE,
             kind: "serve",
-            message: e,
+            message: e.to_string(),
             suggestions: vec![],
         })),
     }

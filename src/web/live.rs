@@ -6,7 +6,7 @@
 
 use super::AppState;
 use super::error::{WebError, shorten};
-use super::pages::query_pairs;
+use super::routes;
 use crate::catalog::{Entry, EntryRef, Protocol, catalog};
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -82,14 +82,10 @@ impl Fault {
     }
 }
 
-/// Whether a request asks to be dropped before any answer: the connection
-/// layer honours this, since a handler always answers.
-pub fn wants_abort_before_headers(path: &str, query: Option<&str>) -> bool {
-    path.starts_with("/status/")
-        && query
-            .map(query_pairs)
-            .is_some_and(|q| q.get("fault").map(String::as_str) == Some("abort-before-headers"))
-}
+/// The marker of a response that must not be sent: the connection is
+/// dropped before any answer (only the connection layer can do that).
+#[derive(Clone, Copy, Debug)]
+pub struct AbortConnection;
 
 /// Parses `418` or weighted choices `200:3,500:1`.
 pub fn parse_codes(spec: &str) -> Result<Vec<(u16, u32)>, String> {
@@ -252,10 +248,11 @@ fn options(raw: Option<&str>, config: &LiveConfig) -> Result<Options, WebError> 
 }
 
 /// The headers a code is defined with, with harmless values.
-fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, &'static str)> {
-    let mut h = Vec::new();
+fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, HeaderValue)> {
+    let mut h: Vec<(HeaderName, &'static str)> = Vec::new();
+    let mut location = None;
     match code {
-        201 | 300 | 301 | 302 | 303 | 307 | 308 => h.push((header::LOCATION, "/status/200")),
+        201 | 300 | 301 | 302 | 303 | 307 | 308 => location = Some(routes::live(200)),
         401 => h.push((
             header::WWW_AUTHENTICATE,
             "Basic realm=\"statusatlas\", charset=\"UTF-8\"",
@@ -283,7 +280,14 @@ fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, &'static str)
         304 => h.push((header::ETAG, "\"statusatlas\"")),
         _ => {}
     }
-    h
+    let mut out: Vec<(HeaderName, HeaderValue)> = h
+        .into_iter()
+        .map(|(n, v)| (n, HeaderValue::from_static(v)))
+        .collect();
+    if let Some(l) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        out.insert(0, (header::LOCATION, l));
+    }
+    out
 }
 
 fn entry_for(code: u16) -> Option<&'static Entry> {
@@ -296,7 +300,7 @@ fn body_for(code: u16, accept: &str, base: &str) -> (&'static str, String) {
     if accept.contains("application/json") {
         let value = match entry {
             Some(e) => {
-                serde_json::json!({ "code": code, "entry": EntryRef::from(e), "reference": e.reference, "url": format!("{base}/http/{code}") })
+                serde_json::json!({ "code": code, "entry": EntryRef::from(e), "reference": e.reference, "url": format!("{base}{}", routes::entry(e)) })
             }
             None => {
                 serde_json::json!({ "code": code, "entry": null, "note": "no registered meaning" })
@@ -307,10 +311,11 @@ fn body_for(code: u16, accept: &str, base: &str) -> (&'static str, String) {
     if accept.contains("text/html") {
         let text = match entry {
             Some(e) => format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{code} {}</title></head><body><h1>{code} {}</h1><p>{}</p><p><a href=\"{base}/http/{code}\">More on statusatlas</a></p></body></html>",
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{code} {}</title></head><body><h1>{code} {}</h1><p>{}</p><p><a href=\"{base}{}\">More on statusatlas</a></p></body></html>",
                 escape(&e.phrase),
                 escape(&e.phrase),
-                escape(&e.summary)
+                escape(&e.summary),
+                routes::entry(e)
             ),
             None => format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{code}</title></head><body><h1>{code}</h1><p>This status code has no registered meaning.</p></body></html>"
@@ -320,8 +325,10 @@ fn body_for(code: u16, accept: &str, base: &str) -> (&'static str, String) {
     }
     let text = match entry {
         Some(e) => format!(
-            "{code} {}\n\n{}\n\n{base}/http/{code}\n",
-            e.phrase, e.summary
+            "{code} {}\n\n{}\n\n{base}{}\n",
+            e.phrase,
+            e.summary,
+            routes::entry(e)
         ),
         None => format!("{code}\n\nThis status code has no registered meaning.\n"),
     };
@@ -355,12 +362,12 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for MaybeUpgrade {
 }
 
 fn refuse(error: WebError) -> Response {
-    error.into_json()
+    error.into_response()
 }
 
 pub async fn status(
+    routes::LiveStatus { codes: spec }: routes::LiveStatus,
     State(state): State<Arc<AppState>>,
-    axum::extract::Path(spec): axum::extract::Path<String>,
     method: Method,
     headers: HeaderMap,
     peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
@@ -391,6 +398,11 @@ pub async fn status(
         Ok(o) => o,
         Err(e) => return refuse(e),
     };
+    if o.fault == Some(Fault::AbortBeforeHeaders) {
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(AbortConnection);
+        return response;
+    }
     let code = choose(&choices);
     if code == 101 {
         return match upgrade.and_then(|u| u.0) {
@@ -459,7 +471,7 @@ pub async fn status(
         StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
     };
     for (name, value) in defined_headers(code, &method) {
-        response_headers.insert(name, HeaderValue::from_static(value));
+        response_headers.insert(name, value);
     }
     response_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     let mut content_type = content_type.to_string();

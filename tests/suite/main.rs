@@ -9,4 +9,5 @@ mod live;
 mod protocols;
 mod search;
 mod support;
+mod urls;
 mod web;
