@@ -4,8 +4,7 @@
 //! the served site cannot drift apart.
 
 use crate::catalog::catalog;
-use crate::web::views::embed_href;
-use crate::web::{AppState, router};
+use crate::web::{AppState, router, routes, site};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -32,45 +31,55 @@ pub struct Summary {
     pub seconds: f64,
 }
 
-/// Every URL path the export writes, in a stable order.
-pub fn routes() -> Vec<String> {
-    let catalog = catalog();
-    let mut paths = crate::web::site::page_paths();
-    let pages = paths.clone();
-    paths.extend(
-        [
-            "/embed/",
-            "/embed.js",
-            "/sitemap.xml",
-            "/robots.txt",
-            "/api/openapi.json",
-            "/api/v1/protocols",
-            "/api/v1/catalog.json",
-        ]
-        .map(String::from),
-    );
-    paths.extend(
-        crate::web::site::ASSETS
-            .iter()
-            .map(|(name, _, _)| format!("/assets/{name}")),
-    );
-    for p in catalog.protocols() {
-        let slug = p.protocol.slug();
-        paths.push(format!("/api/v1/{slug}/codes"));
-        for e in p.entries.iter().chain(&p.variants) {
-            paths.push(format!("/api/v1/{slug}/codes/{}", e.id));
-            paths.push(embed_href(e));
-            paths.push(format!("/embed/fragment/{slug}/{}", e.id));
-            paths.push(format!("/badge/{slug}/{}.svg", e.id));
-            paths.push(format!("/badge/{slug}/{}.json", e.id));
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{} is not empty; use --force to write into it anyway", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("cannot create {}: {source}", .path.display())]
+    Create {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("{path} answered {status} instead of 200")]
+    Status { path: String, status: StatusCode },
+    #[error("{path}: {message}")]
+    Route { path: String, message: String },
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+}
+
+impl ExportError {
+    /// The process exit code for this error (sysexits: 73 cannot create,
+    /// 74 I/O, 70 internal).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ExportError::NotEmpty(_) | ExportError::Create { .. } => 73,
+            ExportError::Read { .. } | ExportError::Write { .. } | ExportError::Runtime(_) => 74,
+            ExportError::Status { .. } | ExportError::Route { .. } | ExportError::Catalog(_) => 70,
         }
     }
-    for path in pages.iter().filter(|p| p.starts_with("/compare/")) {
-        paths.push(format!("/api/v1{path}"));
-        paths.push(format!("/embed{path}"));
-        paths.push(format!("/embed/fragment{path}"));
-    }
-    paths
+}
+
+/// Every URL path the export writes, in a stable order (see
+/// `routes::data_only`).
+pub fn routes() -> Vec<String> {
+    routes::data_only(catalog(), &site::asset_names())
 }
 
 /// Where a URL path is written: paths with a file extension as they are,
@@ -92,33 +101,38 @@ pub fn file_for(path: &str, content_type: &str) -> PathBuf {
     PathBuf::from(trimmed).join(index)
 }
 
-pub fn run(options: &Options) -> Result<Summary, String> {
+pub fn run(options: &Options) -> Result<Summary, ExportError> {
+    crate::catalog::try_catalog()?;
     prepare(&options.dir, options.force)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(ExportError::Runtime)?;
     runtime.block_on(export(options))
 }
 
-fn prepare(dir: &Path, force: bool) -> Result<(), String> {
+fn prepare(dir: &Path, force: bool) -> Result<(), ExportError> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() && !force {
-                return Err(format!(
-                    "{} is not empty; use --force to write into it anyway",
-                    dir.display()
-                ));
+                return Err(ExportError::NotEmpty(dir.to_path_buf()));
             }
             Ok(())
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display())),
-        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|source| ExportError::Create {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+        Err(source) => Err(ExportError::Read {
+            path: dir.to_path_buf(),
+            source,
+        }),
     }
 }
 
-async fn export(options: &Options) -> Result<Summary, String> {
+async fn export(options: &Options) -> Result<Summary, ExportError> {
     let started = Instant::now();
     let state = Arc::new(AppState::new(&options.base_url));
     let app = router(state);
@@ -161,7 +175,12 @@ async fn export(options: &Options) -> Result<Summary, String> {
                 tasks.abort_all();
                 return Err(e);
             }
-            Some(Err(e)) => return Err(format!("an export task failed: {e}")),
+            Some(Err(e)) => {
+                return Err(ExportError::Route {
+                    path: "an export task".into(),
+                    message: e.to_string(),
+                });
+            }
             None => break,
         }
     }
@@ -175,19 +194,23 @@ async fn write_route(
     dir: &Path,
     path: &str,
     precompress: bool,
-) -> Result<u64, String> {
+) -> Result<u64, ExportError> {
+    let route = |message: String| ExportError::Route {
+        path: path.to_string(),
+        message,
+    };
     let request = Request::get(path)
         .body(Body::empty())
-        .map_err(|e| format!("{path}: {e}"))?;
+        .map_err(|e| route(e.to_string()))?;
     let response = app
         .oneshot(request)
         .await
-        .map_err(|e| format!("{path}: {e}"))?;
+        .map_err(|e| route(e.to_string()))?;
     if response.status() != StatusCode::OK {
-        return Err(format!(
-            "{path} answered {} instead of 200",
-            response.status()
-        ));
+        return Err(ExportError::Status {
+            path: path.to_string(),
+            status: response.status(),
+        });
     }
     let content_type = response
         .headers()
@@ -199,34 +222,39 @@ async fn write_route(
         .into_body()
         .collect()
         .await
-        .map_err(|e| format!("{path}: {e}"))?
+        .map_err(|e| route(e.to_string()))?
         .to_bytes();
     let target = dir.join(file_for(path, &content_type));
     tokio::task::spawn_blocking(move || {
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| ExportError::Create {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&target, &body)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        std::fs::write(&target, &body).map_err(|source| ExportError::Write {
+            path: target.clone(),
+            source,
+        })?;
         if precompress {
-            let rendered = crate::web::cache::Rendered::new("", "", body.clone());
-            write_beside(&target, "gz", &rendered.gzip())?;
-            write_beside(&target, "br", &rendered.br())?;
+            write_beside(&target, "gz", &crate::web::cache::gzip(&body))?;
+            write_beside(&target, "br", &crate::web::cache::brotli(&body))?;
         }
         Ok(body.len() as u64)
     })
     .await
-    .map_err(|e| format!("{path}: {e}"))?
+    .map_err(|e| route(e.to_string()))?
 }
 
-fn write_beside(target: &Path, extension: &str, bytes: &[u8]) -> Result<(), String> {
+fn write_beside(target: &Path, extension: &str, bytes: &[u8]) -> Result<(), ExportError> {
     let mut name = target.as_os_str().to_owned();
     name.push(".");
     name.push(extension);
     let path = PathBuf::from(name);
-    let mut file = std::fs::File::create(&path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(bytes)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let write = |source| ExportError::Write {
+        path: path.clone(),
+        source,
+    };
+    let mut file = std::fs::File::create(&path).map_err(write)?;
+    file.write_all(bytes).map_err(write)
 }

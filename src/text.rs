@@ -2,8 +2,6 @@
 //! no wrong "a"/"an", no dangling punctuation or unfilled template slots.
 //! Used on the data when the catalog loads and on every generated comparison.
 
-use crate::catalog::article_for;
-
 /// User input shortened for a message: control characters removed and at
 /// most `max` characters kept, with an ellipsis when cut.
 pub fn shorten(input: &str, max: usize) -> String {
@@ -127,4 +125,29 @@ mod tests {
         assert!(!prose_problems("").is_empty());
         assert!(!prose_problems("It is a 8xx code.").is_empty());
     }
+}
+
+/// "a" or "an" for the word that follows, by its sound for the words we use
+/// (class keys such as "1xx", "4xx", "8xx" are read as numbers).
+pub fn article_for(next: &str) -> &'static str {
+    let first = next.chars().next().unwrap_or('x');
+    let lower = next.to_ascii_lowercase();
+    let vowel_sound = match first {
+        // "eight", "eleven", "eighteen": only 8 and 11/18 start with a vowel sound.
+        '8' => true,
+        '1' => lower.starts_with("11") || lower.starts_with("18"),
+        c if c.is_ascii_digit() => false,
+        _ => {
+            (lower.starts_with(['a', 'e', 'i', 'o'])
+                || (lower.starts_with('u')
+                    && !lower.starts_with("uni")
+                    && !lower.starts_with("use")))
+                || lower.starts_with("http")
+                || lower.starts_with("ftp")
+                || lower.starts_with("smtp")
+                || lower.starts_with("sip")
+                || lower.starts_with("rfc")
+        }
+    };
+    if vowel_sound { "an" } else { "a" }
 }

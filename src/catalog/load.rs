@@ -52,7 +52,7 @@ pub const EMBEDDED_SITUATIONS: (&str, &str) = (
 );
 
 /// Everything wrong with a set of data files.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CatalogError {
     pub problems: Vec<String>,
 }

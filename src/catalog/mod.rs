@@ -10,8 +10,9 @@ pub mod reference;
 mod registry;
 mod validate;
 
+pub use crate::text::article_for;
 pub use load::{CatalogError, EMBEDDED, load_embedded, load_from_sources};
-pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status, article_for};
+pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status};
 pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
@@ -268,19 +269,27 @@ pub fn fold_name(s: &str) -> String {
     out
 }
 
-static CATALOG: OnceLock<Catalog> = OnceLock::new();
+static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
 
-/// The embedded catalog, loaded and validated on first use.
+/// The embedded catalog, loaded and validated on first use, or why it is
+/// invalid. Programs call this once at start-up and report the error.
+pub fn try_catalog() -> Result<&'static Catalog, CatalogError> {
+    CATALOG
+        .get_or_init(load_embedded)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The embedded catalog.
 ///
-/// The embedded data is checked by the test suite, so a failure here means the
-/// binary was built from data that never passed the tests; stopping loudly is
-/// the only honest answer.
+/// # Panics
+///
+/// When the embedded data is invalid. The test suite validates it and every
+/// program calls [`try_catalog`] before anything else, so this cannot happen
+/// in a binary built from data that passed the tests.
 pub fn catalog() -> &'static Catalog {
-    CATALOG.get_or_init(|| match load_embedded() {
+    match try_catalog() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("statusatlas: the embedded catalog is invalid:\n{e}");
-            std::process::exit(70);
-        }
-    })
+        Err(e) => panic!("the embedded catalog is invalid:\n{e}"),
+    }
 }

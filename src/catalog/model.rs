@@ -293,7 +293,11 @@ impl Entry {
             },
             (Some(class), _) => {
                 let label = class.label();
-                format!("{} {label} {}", article_for(&label), self.response_noun())
+                format!(
+                    "{} {label} {}",
+                    crate::text::article_for(&label),
+                    self.response_noun()
+                )
             }
             (None, _) => format!("a {} {}", self.protocol.name(), self.protocol.code_noun()),
         }
@@ -318,31 +322,6 @@ impl Entry {
     }
 }
 
-/// "a" or "an" for the word that follows, by its sound for the words we use
-/// (class keys such as "1xx", "4xx", "8xx" are read as numbers).
-pub fn article_for(next: &str) -> &'static str {
-    let first = next.chars().next().unwrap_or('x');
-    let lower = next.to_ascii_lowercase();
-    let vowel_sound = match first {
-        // "eight", "eleven", "eighteen": only 8 and 11/18 start with a vowel sound.
-        '8' => true,
-        '1' => lower.starts_with("11") || lower.starts_with("18"),
-        c if c.is_ascii_digit() => false,
-        _ => {
-            (lower.starts_with(['a', 'e', 'i', 'o'])
-                || (lower.starts_with('u')
-                    && !lower.starts_with("uni")
-                    && !lower.starts_with("use")))
-                || lower.starts_with("http")
-                || lower.starts_with("ftp")
-                || lower.starts_with("smtp")
-                || lower.starts_with("sip")
-                || lower.starts_with("rfc")
-        }
-    };
-    if vowel_sound { "an" } else { "a" }
-}
-
 /// A curated comparison note for two codes people confuse.
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -362,7 +341,7 @@ pub(crate) struct RawPairs {
 
 #[cfg(test)]
 mod tests {
-    use super::article_for;
+    use crate::text::article_for;
 
     #[test]
     fn articles_follow_sound() {

@@ -276,7 +276,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 Err(e) => Ok(Err(Failure {
                     code: EXIT_NOT_FOUND,
                     kind: "export",
-                    message: e,
+                    message: e.to_string(),
                     suggestions: vec![],
                 })),
             }
@@ -339,7 +339,7 @@ fn serve_command(
         Err(e) => Ok(Err(Failure {
             code: EXIT_USAGE,
             kind: "serve",
-            message: e,
+            message: e.to_string(),
             suggestions: vec![],
         })),
     }

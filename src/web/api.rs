@@ -2,20 +2,18 @@
 //! handlers and the domain types. Documents that depend only on the data are
 //! rendered once and served from the response cache.
 
-use super::AppState;
-use super::cache::{PAGE_CACHE, Rendered};
-use super::error::{ApiError, SafePath, WebError, shorten};
-use super::pages::{PairLookup, lookup_cross, lookup_pair, protocol_of, query_pairs};
-use super::views::{compare_href, entry_href};
+use super::cache::Cacheable;
+use super::error::{ErrorBody, WebError, shorten};
+use super::resolve::{Code, Compared, PairPath, Query, protocol_of};
+use super::routes::{self, Surface};
 use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, catalog};
-use crate::compare::{self, Comparison};
+use crate::compare::Comparison;
 use crate::search::{self, SearchJson};
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use std::sync::Arc;
-use utoipa::{OpenApi, ToSchema};
+use axum_extra::routing::TypedPath;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,38 +31,49 @@ use utoipa::{OpenApi, ToSchema};
         search_codes,
         full_catalog
     ),
-    components(schemas(ErrorBody, ErrorDetail))
+    components(schemas(ErrorBody))
 )]
 pub struct ApiDoc;
 
-/// The error shape of every API failure.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// A stable machine-readable code: not_found, bad_request, method_not_allowed, uri_too_long.
-    pub code: String,
-    pub message: String,
-}
-
 const JSON: &str = "application/json";
 
-fn json_rendered(value: &impl Serialize) -> Result<Rendered, WebError> {
+/// A JSON document (pretty-printed), not yet marked for the cache.
+fn json(value: &impl Serialize) -> Result<Response, WebError> {
     serde_json::to_vec_pretty(value)
-        .map(|body| Rendered::new(JSON, PAGE_CACHE, body))
+        .map(|body| {
+            (
+                [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+                body,
+            )
+                .into_response()
+        })
         .map_err(|e| WebError::internal(format!("could not serialise: {e}")))
 }
 
-fn cached_json(
-    state: &AppState,
-    key: &str,
-    headers: &HeaderMap,
-    render: impl FnOnce() -> Result<Rendered, WebError>,
-) -> Result<Response, ApiError> {
-    Ok(state.cache.get_or_render(key, render)?.respond(headers))
+/// A JSON document that depends only on the data, marked for the cache.
+fn cached(key: impl std::fmt::Display, value: &impl Serialize) -> Result<Response, WebError> {
+    Ok(Cacheable::mark(key.to_string(), json(value)?))
+}
+
+/// `?class=` of the code list.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct CodesQuery {
+    /// A class such as 4xx or 5yz
+    pub class: Option<String>,
+}
+
+/// `?q=&limit=` of the search.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for, e.g. 407, 4xx, too many, smtp 5.7.1
+    #[serde(default)]
+    #[param(required = true)]
+    pub q: String,
+    /// 1 to 100, default 10
+    #[param(value_type = Option<usize>)]
+    pub limit: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -85,12 +94,9 @@ pub struct ClassCount {
 }
 
 /// The protocols in the catalog with their classes and counts.
-#[utoipa::path(get, path = "/api/v1/protocols", responses((status = 200, body = Vec<ProtocolSummary>)))]
-pub async fn protocols(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    cached_json(&state, "/api/v1/protocols", &headers, || {
+#[utoipa::path(get, path = routes::ApiProtocols::PATH, responses((status = 200, body = Vec<ProtocolSummary>)))]
+pub async fn protocols(path: routes::ApiProtocols) -> Result<Response, WebError> {
+    {
         let list: Vec<ProtocolSummary> = catalog()
             .protocols()
             .map(|p| {
@@ -113,12 +119,15 @@ pub async fn protocols(
                     code_noun: p.protocol.code_noun(),
                     count: p.entries.len(),
                     classes,
-                    url: format!("/api/v1/{}/codes", p.protocol.slug()),
+                    url: routes::ApiCodes {
+                        protocol: p.protocol.slug().into(),
+                    }
+                    .to_string(),
                 }
             })
             .collect();
-        json_rendered(&list)
-    })
+        cached(path, &list)
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -133,23 +142,20 @@ pub struct CodeList<'a> {
 /// Every code of a protocol, optionally of one class (`?class=4xx`).
 #[utoipa::path(
     get,
-    path = "/api/v1/{protocol}/codes",
+    path = routes::ApiCodes::PATH,
     params(
         ("protocol" = String, Path, description = "http, smtp, grpc, websocket, ftp, sip or dns"),
-        ("class" = Option<String>, Query, description = "A class such as 4xx or 5yz")
+        CodesQuery
     ),
     responses((status = 200, body = CodeList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 pub async fn codes(
-    State(state): State<Arc<AppState>>,
-    SafePath(protocol): SafePath<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let p = protocol_of(&protocol)?;
-    let params = raw.as_deref().map(query_pairs).unwrap_or_default();
-    let class = params
-        .get("class")
+    path: routes::ApiCodes,
+    Query(query): Query<CodesQuery>,
+) -> Result<Response, WebError> {
+    let p = protocol_of(&path.protocol)?;
+    let class = query
+        .class
         .map(|c| c.trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty());
     let list = catalog()
@@ -175,31 +181,34 @@ pub async fn codes(
                     keys.join(", ")
                 )
             };
-            return Err(WebError::bad_request(message).into());
+            return Err(WebError::bad_request(message));
         }
     }
-    let key = format!(
-        "/api/v1/{}/codes?class={}",
-        p.slug(),
-        class.as_deref().unwrap_or("")
-    );
-    cached_json(&state, &key, &headers, || {
-        let codes: Vec<EntryRef> = list
-            .entries
-            .iter()
-            .filter(|e| match &class {
-                Some(c) => e.class.as_ref().is_some_and(|k| &k.key == c),
-                None => true,
-            })
-            .map(EntryRef::from)
-            .collect();
-        json_rendered(&CodeList {
+    let canonical = routes::ApiCodes {
+        protocol: p.slug().into(),
+    };
+    let key = match &class {
+        Some(c) => routes::with_query(canonical, &routes::ClassQuery { class: c }),
+        None => canonical.to_string(),
+    };
+    let codes: Vec<EntryRef> = list
+        .entries
+        .iter()
+        .filter(|e| match &class {
+            Some(c) => e.class.as_ref().is_some_and(|k| &k.key == c),
+            None => true,
+        })
+        .map(EntryRef::from)
+        .collect();
+    cached(
+        key,
+        &CodeList {
             protocol: p,
             class: class.clone(),
             count: codes.len(),
             codes,
-        })
-    })
+        },
+    )
 }
 
 #[derive(Serialize, ToSchema)]
@@ -220,110 +229,88 @@ pub struct CodeDocument<'a> {
 /// One code with everything the catalog knows of it.
 #[utoipa::path(
     get,
-    path = "/api/v1/{protocol}/codes/{code}",
+    path = routes::ApiCode::PATH,
     params(("protocol" = String, Path), ("code" = String, Path, description = "A code, an id such as 444-nginx, or a name such as not-found")),
     responses((status = 200, body = CodeDocument), (status = 404, body = ErrorBody))
 )]
-pub async fn code(
-    State(state): State<Arc<AppState>>,
-    SafePath((protocol, code)): SafePath<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let p = protocol_of(&protocol)?;
+pub async fn code(code: Code<routes::ApiCode>) -> Result<Response, WebError> {
     let catalog = catalog();
-    let found = catalog.resolve(p, &code);
-    let Some(&entry) = found.first() else {
-        return Err(WebError::unknown_code(Some(p), &code).into());
+    let entry = code.entry;
+    let key = routes::ApiCode {
+        protocol: entry.protocol.slug().into(),
+        code: code.path.code,
     };
-    let key = format!("/api/v1/{}/codes/{}", p.slug(), code);
-    cached_json(&state, &key, &headers, || {
-        json_rendered(&CodeDocument {
+    cached(
+        key,
+        &CodeDocument {
             entry,
-            other_meanings: found.iter().skip(1).map(|e| EntryRef::from(*e)).collect(),
+            other_meanings: code
+                .meanings
+                .iter()
+                .skip(1)
+                .map(|e| EntryRef::from(*e))
+                .collect(),
             same_number_elsewhere: catalog
                 .same_number_elsewhere(entry)
                 .into_iter()
                 .map(EntryRef::from)
                 .collect(),
             relations: crate::relations::relations_of(catalog, entry),
-            html_url: entry_href(entry),
-        })
-    })
+            html_url: routes::entry(entry),
+        },
+    )
 }
 
 /// Two codes side by side. The canonical order is ascending; the other order
 /// answers 301 to it.
 #[utoipa::path(
     get,
-    path = "/api/v1/compare/{protocol}/{pair}",
+    path = routes::ApiCompare::PATH,
     params(("protocol" = String, Path), ("pair" = String, Path, description = "Two codes as 101-vs-407")),
     responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
 )]
-pub async fn compare_codes(
-    State(state): State<Arc<AppState>>,
-    SafePath((protocol, pair)): SafePath<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    comparison_document(
-        &state,
-        lookup_pair(&protocol, &pair, "/api/v1/compare")?,
-        &headers,
-    )
+pub async fn compare_codes(pair: Compared<routes::ApiCompare>) -> Result<Response, WebError> {
+    comparison(pair).await
 }
 
 /// Two codes of different protocols that map onto each other.
 #[utoipa::path(
     get,
-    path = "/api/v1/compare/{protocol}/{pair}/{code}",
+    path = routes::ApiCompareCross::PATH,
     params(("protocol" = String, Path), ("pair" = String, Path, description = "A code and the second protocol, as 14-vs-http"), ("code" = String, Path)),
     responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
 )]
-pub async fn compare_cross(
-    State(state): State<Arc<AppState>>,
-    SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    comparison_document(
-        &state,
-        lookup_cross(&protocol, &pair, &code, "/api/v1/compare")?,
-        &headers,
-    )
+pub async fn compare_cross(pair: Compared<routes::ApiCompareCross>) -> Result<Response, WebError> {
+    comparison(pair).await
 }
 
-fn comparison_document(
-    state: &AppState,
-    found: PairLookup<'static>,
-    headers: &HeaderMap,
-) -> Result<Response, ApiError> {
-    let (a, b) = match found {
-        PairLookup::Found(a, b) => (a, b),
-        PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
-    };
-    let key = format!("/api/v1{}", compare_href(a, b));
-    cached_json(state, &key, headers, || {
-        let c =
-            compare::compare(catalog(), a, b).map_err(|e| WebError::not_found(e.to_string()))?;
-        json_rendered(&c)
-    })
+/// The comparison document, on either comparison route.
+pub async fn comparison<P: PairPath>(Compared(pair, _): Compared<P>) -> Result<Response, WebError> {
+    let canonical = pair.canonical_on(Surface::Api);
+    if !pair.canonical {
+        return Ok(super::moved_permanently(&canonical));
+    }
+    let c = crate::compare::compare(catalog(), pair.a, pair.b)
+        .map_err(|e| WebError::not_found(e.to_string()))?;
+    cached(canonical, &c)
 }
 
 /// Ranked search: codes, prefixes, classes, phrases, aliases, fuzzy words.
 #[utoipa::path(
     get,
-    path = "/api/v1/search",
-    params(
-        ("q" = String, Query, description = "What to look for, e.g. 407, 4xx, too many, smtp 5.7.1"),
-        ("limit" = Option<usize>, Query, description = "1 to 100, default 10")
-    ),
+    path = routes::ApiSearch::PATH,
+    params(SearchParams),
     responses((status = 200, body = SearchJson), (status = 400, body = ErrorBody))
 )]
-pub async fn search_codes(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = raw.as_deref().map(query_pairs).unwrap_or_default();
-    let q = params.get("q").map(String::as_str).unwrap_or("").trim();
+pub async fn search_codes(
+    _: routes::ApiSearch,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let q = params.q.trim();
     if q.is_empty() {
-        return Err(WebError::bad_request("The query parameter q is required.").into());
+        return Err(WebError::bad_request("The query parameter q is required."));
     }
-    let limit = match params.get("limit") {
+    let limit = match &params.limit {
         None => search::DEFAULT_LIMIT,
         Some(l) => match l.parse::<usize>() {
             Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => n,
@@ -331,19 +318,13 @@ pub async fn search_codes(RawQuery(raw): RawQuery) -> Result<Response, ApiError>
                 return Err(WebError::bad_request(format!(
                     "limit must be a whole number from 1 to {}.",
                     search::MAX_LIMIT
-                ))
-                .into());
+                )));
             }
         },
     };
     let outcome = search::index().search(q, limit);
     let body = SearchJson::from(&outcome);
-    Ok((
-        StatusCode::OK,
-        [(header::CACHE_CONTROL, "no-cache")],
-        axum::Json(body),
-    )
-        .into_response())
+    Ok(([(header::CACHE_CONTROL, "no-cache")], axum::Json(body)).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -360,14 +341,12 @@ pub struct ProtocolDump<'a> {
 }
 
 /// The whole catalog in one document.
-#[utoipa::path(get, path = "/api/v1/catalog.json", responses((status = 200, body = CatalogDump)))]
-pub async fn full_catalog(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    cached_json(&state, "/api/v1/catalog.json", &headers, || {
-        let c = catalog();
-        json_rendered(&CatalogDump {
+#[utoipa::path(get, path = routes::ApiCatalog::PATH, responses((status = 200, body = CatalogDump)))]
+pub async fn full_catalog(path: routes::ApiCatalog) -> Result<Response, WebError> {
+    let c = catalog();
+    cached(
+        path,
+        &CatalogDump {
             protocols: c
                 .protocols()
                 .map(|p| ProtocolDump {
@@ -377,26 +356,23 @@ pub async fn full_catalog(
                 .collect(),
             pairs: c.pairs(),
             situations: c.situations(),
-        })
-    })
+        },
+    )
 }
 
-/// The OpenAPI document, rendered once.
-pub async fn openapi(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    cached_json(&state, "/api/openapi.json", &headers, || {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .map(|s| Rendered::new(JSON, PAGE_CACHE, s))
-            .map_err(|e| WebError::internal(e.to_string()))
-    })
+/// The OpenAPI document (rendered once, then served from the cache).
+pub async fn openapi(path: routes::OpenApiJson) -> Result<Response, WebError> {
+    let text = ApiDoc::openapi()
+        .to_pretty_json()
+        .map_err(|e| WebError::internal(e.to_string()))?;
+    let response = (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+        text,
+    );
+    Ok(Cacheable::mark(path.to_string(), response))
 }
 
-pub async fn api_not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError(WebError::not_found(format!(
-        "No API route at “{}”.",
-        shorten(uri.path())
-    )))
+/// Anything under `/api/` that is not a route: a JSON 404.
+pub async fn api_not_found(uri: axum::http::Uri) -> WebError {
+    WebError::not_found(format!("No API route at “{}”.", shorten(uri.path())))
 }

@@ -1,16 +1,15 @@
 //! SVG badges in shields.io's look (rendered by the `shields` crate, which
 //! reproduces shields.io byte for byte) and the shields.io endpoint JSON.
 
-use super::AppState;
-use super::cache::Rendered;
-use super::error::{PageError, SafePath, WebError};
+use super::cache::Cacheable;
+use super::error::WebError;
+use super::resolve::{Query, protocol_of};
+use super::routes;
 use crate::catalog::{Entry, Protocol, Retry, Status, catalog};
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use serde::Serialize;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use shields::{BadgeParams, BadgeStyle, render_badge_svg};
-use std::sync::Arc;
 
 /// Badges only change with a new release of the data.
 pub const BADGE_CACHE: &str = "public, max-age=86400, stale-while-revalidate=604800";
@@ -95,65 +94,70 @@ struct Endpoint {
     cache_seconds: u32,
 }
 
+/// `?style=&label=` of a badge.
+#[derive(Deserialize, Default)]
+pub struct BadgeParamsQuery {
+    pub style: Option<String>,
+    pub label: Option<String>,
+}
+
 /// `/badge/http/407.svg` and `/badge/http/407.json`.
 pub async fn badge(
-    State(state): State<Arc<AppState>>,
-    SafePath((protocol, file)): SafePath<(String, String)>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let p = super::pages::protocol_of(&protocol)?;
-    let (code, ext) = file
+    path: routes::Badge,
+    Query(params): Query<BadgeParamsQuery>,
+) -> Result<Response, WebError> {
+    let p = protocol_of(&path.protocol)?;
+    let (code, ext) = path
+        .file
         .rsplit_once('.')
         .filter(|(_, ext)| *ext == "svg" || *ext == "json")
         .ok_or_else(|| WebError::not_found("A badge is CODE.svg or CODE.json."))?;
     let entry = *catalog()
         .resolve(p, code)
         .first()
-        .ok_or_else(|| WebError::unknown_code(Some(p), code))?;
-    let params = raw
-        .as_deref()
-        .map(super::pages::query_pairs)
-        .unwrap_or_default();
-    let style_name = params.get("style").map(String::as_str).unwrap_or("flat");
+        .ok_or_else(|| super::resolve::unknown_code(Some(p), code))?;
+    let style_name = params.style.as_deref().unwrap_or("flat");
     let style = style_of(style_name).ok_or_else(|| {
         WebError::bad_request(
             "style must be one of flat, flat-square, plastic, for-the-badge, social.",
         )
     })?;
-    let label: String = match params.get("label") {
+    let label: String = match &params.label {
         Some(l) => l.chars().filter(|c| !c.is_control()).take(64).collect(),
         None => label_of(entry),
     };
-    let render = || {
-        Ok::<_, WebError>(if ext == "svg" {
-            Rendered::new("image/svg+xml", BADGE_CACHE, svg(entry, style, &label))
-        } else {
-            let body = Endpoint {
-                schema_version: 1,
-                label: label.clone(),
-                message: message_of(entry),
-                color: color(entry),
-                cache_seconds: 86400,
-            };
-            Rendered::new(
-                "application/json",
-                BADGE_CACHE,
-                serde_json::to_vec(&body).map_err(|e| WebError::internal(e.to_string()))?,
-            )
-        })
+    let (content_type, body) = if ext == "svg" {
+        ("image/svg+xml", svg(entry, style, &label).into_bytes())
+    } else {
+        let body = Endpoint {
+            schema_version: 1,
+            label: label.clone(),
+            message: message_of(entry),
+            color: color(entry),
+            cache_seconds: 86400,
+        };
+        (
+            "application/json",
+            serde_json::to_vec(&body).map_err(|e| WebError::internal(e.to_string()))?,
+        )
     };
+    let response = (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response();
     // Custom labels are rendered per request (a badge takes microseconds), so
     // arbitrary labels cannot crowd the pages out of the cache.
-    let rendered = if params.contains_key("label") {
-        Arc::new(render()?)
-    } else {
-        // The default style is keyed by the plain path, so the cache fast path finds it.
-        let key = match params.get("style") {
-            None => format!("/badge/{}/{}.{ext}", p.slug(), entry.id),
-            Some(_) => format!("/badge/{}/{}.{ext}?style={style_name}", p.slug(), entry.id),
-        };
-        state.cache.get_or_render(&key, render)?
+    if params.label.is_some() {
+        return Ok(response);
+    }
+    let canonical = routes::badge(entry, ext);
+    let key = match &params.style {
+        None => canonical,
+        Some(style) => format!(
+            "{canonical}?{}",
+            serde_html_form::to_string(routes::StyleQuery { style }).unwrap_or_default()
+        ),
     };
-    Ok(rendered.respond(&headers))
+    Ok(Cacheable::mark(key, response))
 }

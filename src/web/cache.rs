@@ -1,51 +1,76 @@
-//! Responses that depend only on the data are rendered once and kept with
-//! their ETag and compressed variants, so a hot path does no template or
-//! compression work: it picks bytes and writes them.
+//! The response cache, as a layer. A handler whose answer depends only on
+//! the data marks it [`Cacheable`] with its canonical path; the layer keeps
+//! the body with its ETag and compressed variants, answers the next GET for
+//! that path before the handler runs, answers `If-None-Match` with 304, and
+//! picks the encoding the client accepts. A hot path does no template or
+//! compression work: it picks bytes and writes them. The cache is bounded
+//! by bytes, not entries, so large documents cannot blow the budget.
 
-use axum::body::Body;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum_extra::headers::{ETag, HeaderMapExt, IfNoneMatch};
+use http_body_util::BodyExt;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
-/// One response body in every encoding we serve.
-#[derive(Debug)]
-pub struct Rendered {
-    pub content_type: &'static str,
-    pub cache_control: &'static str,
-    pub identity: Bytes,
-    /// Compressed on the first request that asks for it, then kept.
-    gzip: OnceLock<Bytes>,
-    br: OnceLock<Bytes>,
-    pub etag: HeaderValue,
-}
+/// How many bytes of rendered responses stay in memory (64 MiB). Every page
+/// of the data fits; comparisons beyond that are rendered again when evicted.
+pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub const PAGE_CACHE: &str = "public, max-age=3600";
+pub const ASSET_CACHE: &str = "public, max-age=86400";
 
 /// Compression levels: the same for served responses and for the export's
 /// .gz and .br files. Brotli 6 is within a few per cent of 11 on these pages
 /// at a tenth of the time, which matters when the export compresses 80,000.
 const GZIP_LEVEL: u32 = 6;
 const BROTLI_QUALITY: i32 = 6;
-pub const ASSET_CACHE: &str = "public, max-age=86400";
+
+/// The marker a handler puts on a response that depends only on the data,
+/// with the canonical path (and query, for variants such as a badge style)
+/// it is stored under. Only a 200 answer to a GET is stored.
+#[derive(Clone, Debug)]
+pub struct Cacheable(pub String);
+
+impl Cacheable {
+    /// `response`, marked as cacheable under `key`.
+    pub fn mark(key: String, response: impl IntoResponse) -> Response {
+        let mut response = response.into_response();
+        response.extensions_mut().insert(Cacheable(key));
+        response
+    }
+}
+
+/// One response body in every encoding we serve.
+#[derive(Debug)]
+pub struct Rendered {
+    pub content_type: HeaderValue,
+    pub cache_control: Option<HeaderValue>,
+    pub identity: Bytes,
+    /// Compressed on the first request that asks for it, then kept.
+    gzip: OnceLock<Bytes>,
+    br: OnceLock<Bytes>,
+    pub etag: Option<ETag>,
+    etag_value: HeaderValue,
+}
 
 impl Rendered {
     pub fn new(
-        content_type: &'static str,
-        cache_control: &'static str,
+        content_type: HeaderValue,
+        cache_control: Option<HeaderValue>,
         body: impl Into<Bytes>,
     ) -> Rendered {
         let identity: Bytes = body.into();
         let mut hasher = std::hash::DefaultHasher::new();
         identity.hash(&mut hasher);
-        let etag = HeaderValue::from_str(&format!(
-            "\"{:016x}-{:x}\"",
-            hasher.finish(),
-            identity.len()
-        ))
-        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+        let text = format!("\"{:016x}-{:x}\"", hasher.finish(), identity.len());
+        // A quoted string of hex digits is always a valid entity tag.
+        let etag: Option<ETag> = text.parse().ok();
+        let etag_value = HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("\"0\""));
         Rendered {
             content_type,
             cache_control,
@@ -53,6 +78,7 @@ impl Rendered {
             br: OnceLock::new(),
             identity,
             etag,
+            etag_value,
         }
     }
 
@@ -64,56 +90,121 @@ impl Rendered {
         self.br.get_or_init(|| brotli(&self.identity)).clone()
     }
 
+    /// Bytes this entry may come to hold: the body, and room for both
+    /// compressed variants, which are never larger than the body plus a
+    /// small frame.
+    fn weight(&self) -> u64 {
+        3 * self.identity.len() as u64 + 256
+    }
+
     /// The response for one request: 304 when the client has it, otherwise
     /// the best encoding the client accepts.
-    pub fn respond(self: &Arc<Self>, request: &HeaderMap) -> Response {
+    pub fn respond(&self, request: &HeaderMap) -> Response {
         let vary = HeaderValue::from_static("accept-encoding");
-        if etag_matches(request, &self.etag) {
-            return (
-                StatusCode::NOT_MODIFIED,
-                [
-                    (header::ETAG, self.etag.clone()),
-                    (header::VARY, vary),
-                    (
-                        header::CACHE_CONTROL,
-                        HeaderValue::from_static(self.cache_control),
-                    ),
-                ],
-            )
-                .into_response();
-        }
-        let (body, encoding) = match preferred_encoding(request) {
-            Encoding::Brotli => (self.br(), Some("br")),
-            Encoding::Gzip => (self.gzip(), Some("gzip")),
-            Encoding::Identity => (self.identity.clone(), None),
+        let fresh = request
+            .typed_get::<IfNoneMatch>()
+            .zip(self.etag.as_ref())
+            .is_some_and(|(inm, etag)| !inm.precondition_passes(etag));
+        let mut response = if fresh {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
+        } else {
+            let (body, encoding) = match preferred_encoding(request) {
+                Encoding::Brotli => (self.br(), Some("br")),
+                Encoding::Gzip => (self.gzip(), Some("gzip")),
+                Encoding::Identity => (self.identity.clone(), None),
+            };
+            let mut r = Response::new(Body::from(body));
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, self.content_type.clone());
+            if let Some(e) = encoding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+            }
+            r
         };
-        let mut response = Response::new(Body::from(body));
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
-        headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::VARY, vary);
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(self.cache_control),
-        );
-        if let Some(e) = encoding {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        let h = response.headers_mut();
+        h.insert(header::ETAG, self.etag_value.clone());
+        h.insert(header::VARY, vary);
+        if let Some(c) = &self.cache_control {
+            h.insert(header::CACHE_CONTROL, c.clone());
         }
         response
     }
 }
 
-fn gzip(data: &[u8]) -> Bytes {
+/// The caching layer of a route group.
+pub async fn layer(
+    State(cache): State<Arc<ResponseCache>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let get = request.method() == Method::GET;
+    if get {
+        let key = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        if let Some(hit) = cache.get(key) {
+            return hit.respond(request.headers());
+        }
+    }
+    let conditions = negotiation_headers(request.headers());
+    let response = next.run(request).await;
+    // A HEAD answer has no body to keep, and errors depend on the request.
+    if !get || response.status() != StatusCode::OK {
+        return response;
+    }
+    let Some(Cacheable(key)) = response.extensions().get::<Cacheable>().cloned() else {
+        return response;
+    };
+    if let Some(hit) = cache.get(&key) {
+        return hit.respond(&conditions);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return super::error::WebError::internal("could not read the rendered body")
+                .into_response();
+        }
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let rendered = Arc::new(Rendered::new(
+        content_type,
+        parts.headers.get(header::CACHE_CONTROL).cloned(),
+        bytes,
+    ));
+    cache.insert(key, rendered.clone());
+    rendered.respond(&conditions)
+}
+
+/// The request headers that pick a cached answer.
+fn negotiation_headers(request: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for name in [header::IF_NONE_MATCH, header::ACCEPT_ENCODING] {
+        for value in request.get_all(&name) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// `data` gzip-compressed at the level every response uses.
+pub fn gzip(data: &[u8]) -> Bytes {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(data);
     enc.finish().map(Bytes::from).unwrap_or_default()
 }
 
-fn brotli(data: &[u8]) -> Bytes {
+/// `data` brotli-compressed at the quality every response uses.
+pub fn brotli(data: &[u8]) -> Bytes {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
@@ -124,19 +215,6 @@ fn brotli(data: &[u8]) -> Bytes {
         Ok(_) => Bytes::from(out),
         Err(_) => Bytes::new(),
     }
-}
-
-fn etag_matches(request: &HeaderMap, etag: &HeaderValue) -> bool {
-    let Some(inm) = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let ours = etag.to_str().unwrap_or_default();
-    inm.split(',')
-        .map(str::trim)
-        .any(|t| t == "*" || t == ours || t.strip_prefix("W/") == Some(ours))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -178,15 +256,27 @@ fn preferred_encoding(request: &HeaderMap) -> Encoding {
     best.0
 }
 
-/// A bounded map from path to rendered response, filled on first request.
+#[derive(Clone)]
+struct ByBytes;
+
+impl quick_cache::Weighter<String, Arc<Rendered>> for ByBytes {
+    fn weight(&self, key: &String, value: &Arc<Rendered>) -> u64 {
+        key.len() as u64 + value.weight()
+    }
+}
+
+/// A map from canonical path to rendered response, bounded by bytes.
 pub struct ResponseCache {
-    inner: quick_cache::sync::Cache<String, Arc<Rendered>>,
+    inner: quick_cache::sync::Cache<String, Arc<Rendered>, ByBytes>,
 }
 
 impl ResponseCache {
-    pub fn new(capacity: usize) -> ResponseCache {
+    /// A cache holding at most about `bytes` bytes of responses.
+    pub fn new(bytes: u64) -> ResponseCache {
+        // Pages average a few tens of kilobytes; the estimate only sizes the table.
+        let estimated = (bytes / 16_384).max(16) as usize;
         ResponseCache {
-            inner: quick_cache::sync::Cache::new(capacity),
+            inner: quick_cache::sync::Cache::with_weighter(estimated, bytes, ByBytes),
         }
     }
 
@@ -195,19 +285,14 @@ impl ResponseCache {
         self.inner.get(key)
     }
 
-    /// The cached response for `key`, rendering it with `render` when absent.
-    /// Errors are not cached: they are cheap and may depend on the request.
-    pub fn get_or_render<E>(
-        &self,
-        key: &str,
-        render: impl FnOnce() -> Result<Rendered, E>,
-    ) -> Result<Arc<Rendered>, E> {
-        if let Some(hit) = self.inner.get(key) {
-            return Ok(hit);
-        }
-        let rendered = Arc::new(render()?);
-        self.inner.insert(key.to_string(), rendered.clone());
-        Ok(rendered)
+    /// Stores `value` under `key`; an entry larger than the budget is not kept.
+    pub fn insert(&self, key: String, value: Arc<Rendered>) {
+        self.inner.insert(key, value);
+    }
+
+    /// The bytes the entries now held may come to.
+    pub fn weight(&self) -> u64 {
+        self.inner.weight()
     }
 }
 
@@ -238,7 +323,11 @@ mod tests {
 
     #[test]
     fn compressed_variants_round_trip() {
-        let r = Rendered::new("text/plain", PAGE_CACHE, "hello hello hello hello");
+        let r = Rendered::new(
+            HeaderValue::from_static("text/plain"),
+            None,
+            "hello hello hello hello",
+        );
         let mut out = String::new();
         std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.gzip()[..]), &mut out)
             .unwrap();
@@ -246,5 +335,30 @@ mod tests {
         let mut br = Vec::new();
         brotli::BrotliDecompress(&mut &r.br()[..], &mut br).unwrap();
         assert_eq!(br, b"hello hello hello hello");
+    }
+
+    #[test]
+    fn the_cache_is_bounded_by_bytes() {
+        let cache = ResponseCache::new(1_000_000);
+        for i in 0..100 {
+            let body = vec![b'x'; 20_000];
+            let r = Rendered::new(HeaderValue::from_static("text/plain"), None, body);
+            cache.insert(format!("page-{i}"), Arc::new(r));
+        }
+        assert!(cache.weight() <= 1_000_000, "{} bytes held", cache.weight());
+        assert!(cache.get("page-99").is_some() || cache.get("page-98").is_some());
+    }
+
+    #[test]
+    fn if_none_match_answers_304_with_the_same_etag() {
+        let r = Rendered::new(HeaderValue::from_static("text/plain"), None, "body");
+        let etag = r.respond(&HeaderMap::new()).headers()[header::ETAG].clone();
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, etag.clone());
+        let again = r.respond(&h);
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(again.headers()[header::ETAG], etag);
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"other\""));
+        assert_eq!(r.respond(&h).status(), StatusCode::OK);
     }
 }

@@ -1,22 +1,57 @@
 //! Request-time errors. One type carries status, a stable machine code, a
-//! message and suggestions; it renders as the JSON error shape for the API and
-//! as an HTML page for the site. Messages may echo user input: the HTML page
-//! escapes it through the template and JSON escapes by construction.
+//! message and suggestions. A handler or extractor returns it; the route
+//! group's error layer (`web::layers`) renders it, as the JSON body for the
+//! API and the widget fragments, as an HTML page elsewhere. The JSON body is
+//! [`ErrorBody`], which is also the schema the OpenAPI document gives.
+//! Messages may echo user input: the HTML page escapes it through the
+//! template and JSON escapes by construction.
 
-use super::views::{ErrorPage, Head, Link, entry_link};
-use crate::catalog::{Protocol, catalog};
-use crate::search;
-use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug)]
+/// A request that cannot be answered as asked.
+#[derive(Debug, Clone)]
 pub struct WebError {
     pub status: StatusCode,
+    /// not_found, bad_request, method_not_allowed, uri_too_long, ...
     pub code: &'static str,
     pub message: String,
-    pub suggestions: Vec<(String, String, String)>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A page the reader may have meant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestion {
+    /// The path of the suggested page, e.g. `/http/407`.
+    pub href: String,
+    /// What it is, e.g. `HTTP 407 Proxy Authentication Required`.
+    pub label: String,
+    /// A one-line summary, shown on HTML error pages only.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// The error shape of every JSON failure: `{"error": {...}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for machines and for people.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code: not_found, bad_request,
+    /// method_not_allowed, uri_too_long, not_implemented, rate_limited,
+    /// too_many_delayed, internal.
+    #[schema(value_type = String)]
+    pub code: &'static str,
+    pub message: String,
+    /// Pages the reader may have meant; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl WebError {
@@ -37,91 +72,18 @@ impl WebError {
         WebError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
-    /// An unknown code, with the nearest codes as suggestions.
-    pub fn unknown_code(protocol: Option<Protocol>, input: &str) -> WebError {
-        let shown = shorten(input);
-        let message = match protocol {
-            Some(p) => format!("There is no {} {} “{shown}”.", p.name(), p.code_noun()),
-            None => format!("Nothing is known as “{shown}”."),
-        };
-        let mut e = WebError::not_found(message);
-        e.suggestions = search::suggestions(search::index(), protocol, input)
-            .into_iter()
-            .map(|s| {
-                let l = entry_link(s);
-                (l.href, format!("{} {}", s.protocol.name(), l.label), l.text)
-            })
-            .collect();
-        e
-    }
-
     pub fn internal(message: impl Into<String>) -> WebError {
         WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 
-    pub fn into_html(self) -> Response {
-        let self_code = self.code;
-        let heading = match self.status {
-            StatusCode::NOT_FOUND => "Not found".to_string(),
-            s => s.canonical_reason().unwrap_or("Error").to_string(),
-        };
-        let page = ErrorPage {
-            head: Head::new(
-                catalog(),
-                "",
-                "/",
-                format!("{heading} — statusatlas"),
-                self.message.clone(),
-            ),
-            status: self.status.as_u16(),
-            heading,
-            message: self.message,
-            suggestions: self
-                .suggestions
-                .into_iter()
-                .map(|(href, label, text)| Link { href, label, text })
-                .collect(),
-        };
-        let body = page.render().unwrap_or_else(|_| "error".to_string());
-        let mut response = (self.status, body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response.extensions_mut().insert(ErrorMark(self_code));
-        response
-    }
-
+    /// The error as the JSON body [`ErrorBody`].
     pub fn into_json(self) -> Response {
-        let self_code = self.code;
-        #[derive(Serialize)]
-        struct Suggestion {
-            href: String,
-            label: String,
-        }
-        #[derive(Serialize)]
-        struct Inner {
-            code: &'static str,
-            message: String,
-            #[serde(skip_serializing_if = "Vec::is_empty")]
-            suggestions: Vec<Suggestion>,
-        }
-        #[derive(Serialize)]
-        struct Outer {
-            error: Inner,
-        }
-        let body = Outer {
-            error: Inner {
+        let status = self.status;
+        let body = ErrorBody {
+            error: ErrorDetail {
                 code: self.code,
                 message: self.message,
-                suggestions: self
-                    .suggestions
-                    .into_iter()
-                    .map(|(href, label, _)| Suggestion { href, label })
-                    .collect(),
+                suggestions: self.suggestions,
             },
         };
         // Messages may quote the request; escaping < and > keeps the JSON
@@ -132,21 +94,37 @@ impl WebError {
             })
             .replace('<', "\\u003c")
             .replace('>', "\\u003e");
-        let mut response = (self.status, text).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response.extensions_mut().insert(ErrorMark(self_code));
+        finish(status, "application/json", text)
+    }
+}
+
+fn finish(status: StatusCode, content_type: &'static str, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A handler's error travels to its group's error layer as an extension of
+/// an empty response with the error's status; the layer renders it.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
         response
     }
 }
 
-/// Marks a response made from a [`WebError`] (with its machine code), so
-/// later layers can tell "no such resource" from a live endpoint that was
+/// A path capture that cannot be read (bytes that are not UTF-8, say).
+impl From<PathRejection> for WebError {
+    fn from(_: PathRejection) -> WebError {
+        WebError::bad_request("The address is not valid: it must be UTF-8 text.")
+    }
+}
+
+/// Marks a response rendered from a [`WebError`] (with its machine code),
+/// so later layers can tell "no such resource" from a live endpoint that was
 /// asked to answer 404.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorMark(pub &'static str);
@@ -154,64 +132,4 @@ pub struct ErrorMark(pub &'static str);
 /// Input shortened for messages: at most 60 characters, controls removed.
 pub fn shorten(input: &str) -> String {
     crate::text::shorten(input, 60)
-}
-
-/// An error on an HTML route.
-pub struct PageError(pub WebError);
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        self.0.into_html()
-    }
-}
-
-impl From<WebError> for PageError {
-    fn from(e: WebError) -> Self {
-        PageError(e)
-    }
-}
-
-/// An error on an API route.
-pub struct ApiError(pub WebError);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        self.0.into_json()
-    }
-}
-
-impl From<WebError> for ApiError {
-    fn from(e: WebError) -> Self {
-        ApiError(e)
-    }
-}
-
-/// Path parameters whose rejection (bytes that are not UTF-8, say) becomes
-/// our 400 page or JSON error instead of axum's plain-text answer.
-pub struct SafePath<T>(pub T);
-
-impl<S, T> axum::extract::FromRequestParts<S> for SafePath<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(SafePath(value)),
-            Err(_) => {
-                let error =
-                    WebError::bad_request("The address is not valid: it must be UTF-8 text.");
-                Err(if parts.uri.path().starts_with("/api/") {
-                    error.into_json()
-                } else {
-                    error.into_html()
-                })
-            }
-        }
-    }
 }

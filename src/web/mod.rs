@@ -1,5 +1,13 @@
-//! The website, the JSON API and the embeds: one route table, one set of
-//! middleware, served by hyper with request limits and graceful shutdown.
+//! The website, the JSON API, the embeds and the live endpoints: route
+//! groups that each own their policies, served by hyper with request limits
+//! and graceful shutdown.
+//!
+//! Every URL is a typed path in [`routes`]; each group below registers its
+//! routes from those definitions and adds its own layers: content security
+//! policy and framing, CORS, cache policy and the response cache, and the
+//! error format. What every response shares (access log, timeout, body
+//! limit, compression, `nosniff`, Referrer-Policy) is applied once,
+//! outermost.
 
 pub mod api;
 pub mod badge;
@@ -7,33 +15,37 @@ pub mod cache;
 pub mod cors;
 pub mod embed;
 pub mod error;
+pub mod layers;
 pub mod live;
-mod middleware;
 pub mod pages;
+pub mod resolve;
+pub mod routes;
 mod server;
 pub mod site;
 mod slash;
 pub mod views;
 
 use axum::Router;
-use axum::routing::get;
-use cache::ResponseCache;
+use axum::routing::{any, get};
+use axum_extra::routing::RouterExt;
+use axum_extra::routing::TypedPath;
+use cache::{ASSET_CACHE, PAGE_CACHE, ResponseCache};
+use layers::{
+    CSP_DOCS, CSP_EMBED, CSP_PAGES, cache_control, csp, deny_framing, html_errors, json_errors,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use utoipa::OpenApi;
 
 pub use server::{ConnectionLimits, serve, serve_with};
 
-/// How many rendered responses stay in memory. Every page of the data fits;
-/// comparisons beyond that are rendered again when evicted.
-pub const CACHE_ENTRIES: usize = 4096;
-
 /// Everything a handler needs besides the catalog (which is process-wide).
 pub struct AppState {
     /// The public origin used in canonical links, sitemaps and embeds, without
     /// a trailing slash ("https://statusatlas.example").
     pub base_url: String,
-    pub cache: ResponseCache,
+    /// Rendered responses, shared by every group that caches.
+    pub cache: Arc<ResponseCache>,
     /// Limits of the live `/status/...` endpoints.
     pub live: live::Limits,
 }
@@ -46,7 +58,7 @@ impl AppState {
     pub fn with_live(base_url: &str, config: live::LiveConfig) -> AppState {
         AppState {
             base_url: base_url.trim_end_matches('/').to_string(),
-            cache: ResponseCache::new(CACHE_ENTRIES),
+            cache: Arc::new(ResponseCache::new(cache::CACHE_BYTES)),
             live: live::Limits::new(config),
         }
     }
@@ -70,96 +82,198 @@ impl tower_http::compression::Predicate for CompressUnlessMarked {
     }
 }
 
-/// The one route table of the site, the API and the embeds.
-pub fn router(state: Arc<AppState>) -> Router {
-    let api = Router::new()
-        .route("/api/v1/protocols", get(api::protocols))
-        .route("/api/v1/search", get(api::search_codes))
-        .route("/api/v1/catalog.json", get(api::full_catalog))
-        .route("/api/v1/compare/{protocol}/{pair}", get(api::compare_codes))
-        .route(
-            "/api/v1/compare/{protocol}/{pair}/{code}",
-            get(api::compare_cross),
-        )
-        .route("/api/v1/{protocol}/codes", get(api::codes))
-        .route("/api/v1/{protocol}/codes/{code}", get(api::code))
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/api/{*rest}", get(api::api_not_found))
-        .route("/oembed", get(embed::oembed))
-        .route(
-            "/embed/fragment/{protocol}/{code}",
-            get(embed::fragment_code),
-        )
-        .route(
-            "/embed/fragment/compare/{protocol}/{pair}",
-            get(embed::fragment_compare),
-        )
-        .route(
-            "/embed/fragment/compare/{protocol}/{pair}/{code}",
-            get(embed::fragment_compare_cross),
-        )
-        .route("/badge/{protocol}/{file}", get(badge::badge))
-        .route("/embed.js", get(embed::embed_js));
-    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
-        .config(utoipa_swagger_ui::Config::from("/api/openapi.json"));
-    let routes: Router = Router::new()
-        .route("/", get(pages::home))
-        .route("/search", get(pages::search_page))
-        .route("/compare", get(pages::compare_picker))
-        .route("/compare/{protocol}/{pair}", get(pages::compare_page))
-        .route(
-            "/compare/{protocol}/{pair}/{code}",
-            get(pages::compare_cross_page),
-        )
-        .route("/embed/", get(embed::gallery))
-        .route("/embed/{protocol}/{code}", get(embed::iframe_code))
-        .route(
-            "/embed/compare/{protocol}/{pair}",
-            get(embed::iframe_compare),
-        )
-        .route(
-            "/embed/compare/{protocol}/{pair}/{code}",
-            get(embed::iframe_compare_cross),
-        )
-        .route("/status/{codes}", axum::routing::any(live::status))
-        .route("/situations/", get(pages::situations_index))
-        .route("/situations/{slug}", get(pages::situation_page))
-        .route("/sitemap.xml", get(site::sitemap))
-        .route("/robots.txt", get(site::robots))
-        .route("/assets/{file}", get(site::asset))
-        .route("/{protocol}/", get(pages::protocol_index))
-        .route("/{protocol}/{code}", get(pages::code_page))
-        .route("/{protocol}/{class}/", get(pages::class_index))
-        .route("/{protocol}/ede/{code}", get(pages::ede_page))
-        .merge(api)
-        .merge(docs)
-        .fallback(pages::not_found_page)
-        .with_state(state.clone());
-    let probe = routes.clone();
-    routes
+type State = Arc<AppState>;
+
+/// The response cache of a group, with the group's Cache-Control where a
+/// handler set none.
+fn cached(router: Router<State>, state: &State, policy: &'static str) -> Router<State> {
+    router
+        .layer(cache_control(policy))
         .layer(axum::middleware::from_fn_with_state(
-            probe,
-            slash::canonical_slash,
+            state.cache.clone(),
+            cache::layer,
         ))
-        // Innermost first: error bodies and security headers, compression of
-        // dynamic responses, limits, then the cache fast path, the URI
-        // length check, CORS (the data is public; embeds fetch it) and the
-        // access log outermost.
-        // CORS sits inside the security headers, so preflight answers get
-        // them too.
-        .layer(cors::PublicCors::new())
-        .layer(axum::middleware::from_fn(middleware::errors_and_headers))
+}
+
+/// The data is public and embeds fetch it: every group answers any origin.
+/// It sits inside each group's CSP and framing layers, so preflight answers
+/// carry them too.
+fn cors() -> cors::PublicCors {
+    cors::PublicCors::new()
+}
+
+/// HTML pages: the site, search, situations, the embed gallery, sitemap and
+/// robots.txt, and the 404 page of every path no group claims. Never framed.
+fn pages(state: &State) -> Router<State> {
+    let routes = Router::new()
+        .typed_get(pages::home)
+        .typed_get(pages::search_page)
+        .typed_get(pages::compare_picker)
+        .route(
+            routes::ComparePage::PATH,
+            get(pages::compare_page::<routes::ComparePage>),
+        )
+        .route(
+            routes::CompareCrossPage::PATH,
+            get(pages::compare_page::<routes::CompareCrossPage>),
+        )
+        .typed_get(pages::situations_index)
+        .typed_get(pages::situation_page)
+        .typed_get(pages::protocol_index)
+        .typed_get(pages::class_index)
+        .route(routes::CodePage::PATH, get(pages::code_page))
+        .route(routes::EdePage::PATH, get(pages::ede_page))
+        .typed_get(embed::gallery)
+        .typed_get(site::sitemap)
+        .typed_get(site::robots)
+        .fallback(pages::not_found_page);
+    cached(routes, state, PAGE_CACHE)
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(cors())
+        .layer(csp(CSP_PAGES))
+        .layer(deny_framing())
+}
+
+/// Stylesheets, the site script and the icon: long-lived, never framed.
+fn assets(state: &State) -> Router<State> {
+    cached(Router::new().typed_get(site::asset), state, ASSET_CACHE)
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(cors())
+        .layer(csp(CSP_PAGES))
+        .layer(deny_framing())
+}
+
+/// The JSON API, the OpenAPI document and the oEmbed provider: JSON errors,
+/// readable from any origin.
+fn api(state: &State) -> Router<State> {
+    let routes = Router::new()
+        .typed_get(api::protocols)
+        .typed_get(api::search_codes)
+        .typed_get(api::full_catalog)
+        .route(routes::ApiCompare::PATH, get(api::compare_codes))
+        .route(routes::ApiCompareCross::PATH, get(api::compare_cross))
+        .typed_get(api::codes)
+        .route(routes::ApiCode::PATH, get(api::code))
+        .typed_get(api::openapi)
+        .typed_get(embed::oembed)
+        .route(routes::ApiElsewhere::PATH, any(api::api_not_found));
+    cached(routes, state, PAGE_CACHE)
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(cors())
+        .layer(csp(CSP_PAGES))
+        .layer(deny_framing())
+}
+
+/// Iframe pages: the only pages other sites may frame, and without script.
+fn iframes(state: &State) -> Router<State> {
+    let routes = Router::new()
+        .route(routes::EmbedCode::PATH, get(embed::iframe_code))
+        .route(
+            routes::EmbedCompare::PATH,
+            get(embed::iframe_compare::<routes::EmbedCompare>),
+        )
+        .route(
+            routes::EmbedCompareCross::PATH,
+            get(embed::iframe_compare::<routes::EmbedCompareCross>),
+        );
+    cached(routes, state, PAGE_CACHE)
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(cors())
+        .layer(csp(CSP_EMBED))
+}
+
+/// What the script widgets fetch (card fragments, JSON errors) and the
+/// widget script itself, from any origin.
+fn widgets(state: &State) -> Router<State> {
+    let routes = Router::new()
+        .route(routes::FragmentCode::PATH, get(embed::fragment_code))
+        .route(
+            routes::FragmentCompare::PATH,
+            get(embed::fragment_compare::<routes::FragmentCompare>),
+        )
+        .route(
+            routes::FragmentCompareCross::PATH,
+            get(embed::fragment_compare::<routes::FragmentCompareCross>),
+        )
+        .typed_get(embed::embed_js);
+    cached(routes, state, PAGE_CACHE)
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(cors())
+        .layer(csp(CSP_PAGES))
+        .layer(deny_framing())
+}
+
+/// Badges: cached for a day, usable from any origin.
+fn badges(state: &State) -> Router<State> {
+    cached(
+        Router::new().typed_get(badge::badge),
+        state,
+        badge::BADGE_CACHE,
+    )
+    .layer(axum::middleware::from_fn(html_errors))
+    .layer(cors())
+    .layer(csp(CSP_PAGES))
+    .layer(deny_framing())
+}
+
+/// The live test endpoints: any method, never cached, JSON errors, and
+/// bodies sent exactly as built. A router of its own so that it can be
+/// served on a listener of its own.
+pub fn live_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(routes::LiveStatus::PATH, any(live::status))
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(cors())
+        .layer(csp(live::CSP_LIVE))
+        .layer(deny_framing())
+        .with_state(state)
+}
+
+/// The API browser (Swagger UI, served from the binary).
+fn docs() -> Router<State> {
+    let ui = utoipa_swagger_ui::SwaggerUi::new(routes::API_DOCS).config(
+        utoipa_swagger_ui::Config::from(routes::OpenApiJson.to_string()),
+    );
+    Router::<State>::new()
+        .merge(ui)
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(cors())
+        .layer(csp(CSP_DOCS))
+        .layer(deny_framing())
+}
+
+/// The whole site: every route group, and the policies all of them share.
+pub fn router(state: Arc<AppState>) -> Router {
+    let groups = Router::new()
+        .merge(pages(&state))
+        .merge(assets(&state))
+        .merge(api(&state))
+        .merge(iframes(&state))
+        .merge(widgets(&state))
+        .merge(badges(&state))
+        .merge(docs())
+        .with_state(state.clone())
+        .merge(live_router(state));
+    let probe = groups.clone();
+    shared(groups.layer(axum::middleware::from_fn_with_state(
+        probe,
+        slash::canonical_slash,
+    )))
+}
+
+/// What every response shares, applied once, outermost: compression of
+/// dynamic responses, the body limit, the timeout, `nosniff`, the
+/// Referrer-Policy and the access log.
+fn shared(router: Router) -> Router {
+    router
         .layer(tower_http::compression::CompressionLayer::new().compress_when(CompressUnlessMarked))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            middleware::cached_fast_path,
-        ))
-        .layer(axum::middleware::from_fn(middleware::reject_long_uris))
+        .layer(layers::nosniff())
+        .layer(layers::referrer_policy())
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(
@@ -190,12 +304,37 @@ pub fn openapi_json() -> String {
     api::ApiDoc::openapi().to_pretty_json().unwrap_or_default()
 }
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot start the runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+}
+
+impl ServeError {
+    /// The process exit code for this error (sysexits: 70 software, 71 OS).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ServeError::Catalog(_) => 70,
+            ServeError::Runtime(_) | ServeError::Listen { .. } => 71,
+        }
+    }
+}
+
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
 pub fn serve_blocking(
     addr: &str,
     base_url: Option<&str>,
     live: live::LiveConfig,
-) -> Result<(), String> {
+) -> Result<(), ServeError> {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -209,18 +348,20 @@ pub fn serve_blocking(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(ServeError::Runtime)?;
+    // Load the catalog before the first request, so start-up errors show here.
+    crate::catalog::try_catalog()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let listen = |source| ServeError::Listen {
+            addr: addr.to_string(),
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(listen)?;
+        let local = listener.local_addr().map_err(listen)?;
         let base = base_url
             .map(str::to_string)
             .unwrap_or_else(|| format!("http://{local}"));
         let state = Arc::new(AppState::with_live(&base, live.for_address(local.ip())));
-        // Load the catalog before the first request, so start-up errors show here.
-        let _ = crate::catalog::catalog();
         tracing::info!("statusatlas listening on http://{local}");
         serve(listener, router(state), shutdown_signal()).await;
         tracing::info!("statusatlas stopped");

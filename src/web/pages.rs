@@ -2,17 +2,19 @@
 //! served from the response cache; search renders per request.
 
 use super::AppState;
-use super::cache::{PAGE_CACHE, Rendered};
-use super::error::{PageError, SafePath, WebError, shorten};
+use super::cache::Cacheable;
+use super::error::{WebError, shorten};
+use super::resolve::{Code, Compared, PairPath, Query, protocol_of};
+use super::routes::{self, Surface};
 use super::views::{self, *};
 use crate::catalog::{Catalog, Entry, Protocol, catalog};
 use crate::compare;
 use crate::search;
 use askama::Template;
-use axum::extract::{Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::HashMap;
+use axum_extra::routing::TypedPath;
 use std::sync::Arc;
 
 /// The codes the home page lists as most looked up (editorial choice).
@@ -38,48 +40,23 @@ pub const POPULAR: &[(Protocol, &str)] = &[
 
 const HTML: &str = "text/html; charset=utf-8";
 
-/// Renders a page template into a cacheable response.
-pub(super) fn html(template: &impl Template) -> Result<Rendered, WebError> {
-    template
-        .render()
-        .map(|body| Rendered::new(HTML, PAGE_CACHE, body))
-        .map_err(|e| WebError::internal(format!("could not render the page: {e}")))
-}
-
-fn cached(
-    state: &AppState,
-    key: &str,
-    headers: &HeaderMap,
-    render: impl FnOnce() -> Result<Rendered, WebError>,
-) -> Result<Response, PageError> {
-    Ok(state.cache.get_or_render(key, render)?.respond(headers))
-}
-
-/// The protocol a path names, exactly as its slug, among those with data.
-pub(super) fn protocol_of(slug: &str) -> Result<Protocol, WebError> {
-    Protocol::from_slug(slug)
-        .filter(|p| p.slug() == slug && catalog().protocol(*p).is_some())
-        .ok_or_else(|| {
-            let known: Vec<&str> = catalog().protocols().map(|p| p.protocol.slug()).collect();
-            WebError::not_found(format!(
-                "There is no protocol called “{}”; known protocols: {}.",
-                shorten(slug),
-                known.join(", ")
-            ))
-        })
+/// A page that depends only on the data, rendered and marked for the cache
+/// under its canonical path.
+fn cached(path: impl TypedPath, template: &impl Template) -> Result<Response, WebError> {
+    Ok(Cacheable::mark(path.to_string(), html(template)?))
 }
 
 pub async fn home(
+    _: routes::Home,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    cached(&state, "/", &headers, || {
+) -> Result<Response, WebError> {
+    {
         let catalog = catalog();
         let names: Vec<&str> = catalog.protocols().map(|p| p.protocol.name()).collect();
         let mut head = Head::new(
             catalog,
             &state.base_url,
-            "/",
+            &routes::Home.to_string(),
             "statusatlas — every protocol status code, explained and compared".into(),
             "What each HTTP, SMTP, gRPC, WebSocket, FTP, SIP and DNS status code means, when you see it, how to fix it, and how it differs from the code it is confused with.".into(),
         );
@@ -87,10 +64,11 @@ pub async fn home(
             "@context": "https://schema.org",
             "@type": "WebSite",
             "name": "statusatlas",
-            "url": format!("{}/", state.base_url),
+            "url": format!("{}{}", state.base_url, routes::Home),
             "potentialAction": {
                 "@type": "SearchAction",
-                "target": format!("{}/search?q={{query}}", state.base_url),
+                // The placeholder must stay unencoded for schema.org.
+                "target": format!("{}{}?q={{query}}", state.base_url, routes::Search),
                 "query-input": "required name=query"
             }
         }));
@@ -100,7 +78,7 @@ pub async fn home(
             protocols: catalog
                 .protocols()
                 .map(|p| Link {
-                    href: format!("/{}/", p.protocol.slug()),
+                    href: routes::ProtocolIndex::of(p.protocol).to_string(),
                     label: p.protocol.name().to_string(),
                     text: format!("{} {}s", p.entries.len(), p.protocol.code_noun()),
                 })
@@ -115,14 +93,14 @@ pub async fn home(
                 .situations()
                 .iter()
                 .map(|s| Link {
-                    href: format!("/situations/{}", s.slug),
+                    href: routes::Situation::of(&s.slug).to_string(),
                     label: s.title.clone(),
                     text: String::new(),
                 })
                 .collect(),
         };
-        html(&page)
-    })
+        cached(routes::Home, &page)
+    }
 }
 
 fn join_names(names: &[&str]) -> String {
@@ -158,21 +136,19 @@ pub fn pair_links(catalog: &Catalog, entry: Option<&Entry>) -> Vec<Link> {
 }
 
 pub async fn protocol_index(
+    path: routes::ProtocolIndex,
     State(state): State<Arc<AppState>>,
-    SafePath(protocol): SafePath<String>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let p = protocol_of(&protocol)?;
-    let key = format!("/{}/", p.slug());
-    cached(&state, &key, &headers, || listing(&state, p, None))
+) -> Result<Response, WebError> {
+    let p = protocol_of(&path.protocol)?;
+    cached(routes::ProtocolIndex::of(p), &listing(&state, p, None)?)
 }
 
 pub async fn class_index(
+    path: routes::ClassIndex,
     State(state): State<Arc<AppState>>,
-    SafePath((protocol, class)): SafePath<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let p = protocol_of(&protocol)?;
+) -> Result<Response, WebError> {
+    let p = protocol_of(&path.protocol)?;
+    let class = path.class;
     let codes = catalog()
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
@@ -185,14 +161,15 @@ pub async fn class_index(
             "{} has no class “{}”.",
             p.name(),
             shorten(&class)
-        ))
-        .into());
+        )));
     }
-    let key = format!("/{}/{class}/", p.slug());
-    cached(&state, &key, &headers, || listing(&state, p, Some(&class)))
+    cached(
+        routes::ClassIndex::of(p, &class),
+        &listing(&state, p, Some(&class))?,
+    )
 }
 
-fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendered, WebError> {
+fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<ListingPage, WebError> {
     let catalog = catalog();
     let codes = catalog
         .protocol(p)
@@ -230,11 +207,11 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
     let count: usize = groups.iter().map(|g| g.rows.len()).sum();
     let (path, heading, intro, mut crumbs) = match class {
         None => (
-            format!("/{}/", p.slug()),
+            routes::ProtocolIndex::of(p).to_string(),
             format!("{} {}s", p.name(), p.code_noun()),
             protocol_intro(p, count),
             vec![
-                ("Home".to_string(), "/".to_string()),
+                ("Home".to_string(), routes::Home.to_string()),
                 (p.name().to_string(), String::new()),
             ],
         ),
@@ -245,12 +222,15 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
                 .map(|(_, l)| l.clone())
                 .unwrap_or_default();
             (
-                format!("/{}/{c}/", p.slug()),
+                routes::ClassIndex::of(p, c).to_string(),
                 format!("{} {label}", p.name()),
                 format!("The {count} {} {}s of class {c}.", p.name(), p.code_noun()),
                 vec![
-                    ("Home".to_string(), "/".to_string()),
-                    (p.name().to_string(), format!("/{}/", p.slug())),
+                    ("Home".to_string(), routes::Home.to_string()),
+                    (
+                        p.name().to_string(),
+                        routes::ProtocolIndex::of(p).to_string(),
+                    ),
                 ],
             )
         }
@@ -273,7 +253,7 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
             .iter()
             .map(|(k, l)| {
                 (
-                    format!("/{}/{k}/", p.slug()),
+                    routes::ClassIndex::of(p, k).to_string(),
                     l.clone(),
                     class == Some(k.as_str()),
                 )
@@ -281,50 +261,30 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Rendere
             .collect(),
         groups,
     };
-    html(&page)
+    Ok(page)
 }
 
+/// `/http/407`: a symbolic name or a shared vendor code answers with the
+/// page of the first meaning; the canonical link names the entry's own URL.
 pub async fn code_page(
+    code: Code<routes::CodePage>,
     State(state): State<Arc<AppState>>,
-    SafePath((protocol, code)): SafePath<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let p = protocol_of(&protocol)?;
-    let catalog = catalog();
-    let found = catalog.resolve(p, &code);
-    let Some(&entry) = found.first() else {
-        return Err(WebError::unknown_code(Some(p), &code).into());
+) -> Result<Response, WebError> {
+    let page = code_view(&state.base_url, catalog(), code.entry, &code.meanings);
+    let key = routes::CodePage {
+        protocol: code.entry.protocol.slug().into(),
+        code: code.path.code,
     };
-    // A symbolic name or a shared vendor code answers with the page of the
-    // first meaning; the canonical link names the entry's own URL.
-    let key = format!("/{}/{}", p.slug(), code);
-    cached(&state, &key, &headers, || {
-        let page = code_view(&state.base_url, catalog, entry, &found);
-        html(&page)
-    })
+    cached(key, &page)
 }
 
 /// `/dns/ede/18`: Extended DNS Errors have a number space of their own.
 pub async fn ede_page(
+    code: Code<routes::EdePage>,
     State(state): State<Arc<AppState>>,
-    SafePath((protocol, code)): SafePath<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let p = protocol_of(&protocol)?;
-    let catalog = catalog();
-    let entry = (p == Protocol::Dns)
-        .then(|| catalog.get(p, &format!("ede-{code}")))
-        .flatten()
-        .ok_or_else(|| {
-            WebError::not_found(format!(
-                "There is no Extended DNS Error “{}”.",
-                shorten(&code)
-            ))
-        })?;
-    let key = entry_href(entry);
-    cached(&state, &key, &headers, || {
-        html(&code_view(&state.base_url, catalog, entry, &[entry]))
-    })
+) -> Result<Response, WebError> {
+    let page = code_view(&state.base_url, catalog(), code.entry, &code.meanings);
+    cached(code.path, &page)
 }
 
 fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> CodePage {
@@ -336,7 +296,7 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
     let mut head = Head::new(catalog, base, &entry_href(e), title, e.summary.clone());
     head.og_type = "article";
     head.section = e.protocol.slug();
-    super::embed::discovery(
+    views::discovery(
         &mut head,
         base,
         &entry_href(e),
@@ -352,7 +312,7 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
         "inDefinedTermSet": {
             "@type": "DefinedTermSet",
             "name": format!("{} {}s", e.protocol.name(), e.protocol.code_noun()),
-            "url": format!("{base}/{}/", e.protocol.slug())
+            "url": format!("{base}{}", routes::ProtocolIndex::of(e.protocol))
         }
     }));
     let related: Vec<Link> = e
@@ -400,17 +360,17 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
             .map(|m| entry_link(m))
             .collect(),
         picker: picker(catalog, e),
-        embed: super::embed::snippets_for_code(base, e),
+        embed: views::snippets_for_code(base, e),
         live: (e.protocol == Protocol::Http)
             .then(|| e.code.parse::<u16>().ok())
             .flatten()
             .filter(|c| (100..=599).contains(c))
-            .map(|c| format!("curl -i {base}/status/{c}")),
+            .map(|c| format!("curl -i {base}{}", routes::live(c))),
         situations: catalog
             .situations_of(e)
             .into_iter()
             .map(|s| Link {
-                href: format!("/situations/{}", s.slug),
+                href: routes::Situation::of(&s.slug).to_string(),
                 label: s.title.clone(),
                 text: s.summary.clone(),
             })
@@ -438,214 +398,91 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
     }
 }
 
-/// Splits "101-vs-407" into its two codes.
-pub fn split_pair(pair: &str) -> Option<(&str, &str)> {
-    let (a, b) = pair.split_once("-vs-")?;
-    (!a.is_empty() && !b.is_empty()).then_some((a, b))
-}
-
-/// Resolves a comparison path to two entries in canonical order, or says
-/// where the canonical URL is.
-pub enum PairLookup<'a> {
-    Found(&'a Entry, &'a Entry),
-    Redirect(String),
-}
-
-/// `/compare/http/101-vs-407`: two codes of one protocol.
-pub fn lookup_pair(
-    protocol: &str,
-    pair: &str,
-    prefix: &str,
-) -> Result<PairLookup<'static>, WebError> {
-    let (a, b) = split_pair(pair).ok_or_else(|| not_a_comparison(pair))?;
-    resolve_two(
-        protocol,
-        a,
-        protocol,
-        b,
-        &format!("{prefix}/{protocol}/{pair}"),
-        prefix,
-    )
-}
-
-/// `/compare/grpc/14-vs-http/503`: two codes of different protocols.
-pub fn lookup_cross(
-    protocol: &str,
-    pair: &str,
-    code: &str,
-    prefix: &str,
-) -> Result<PairLookup<'static>, WebError> {
-    let (a, other) = split_pair(pair).ok_or_else(|| not_a_comparison(pair))?;
-    resolve_two(
-        protocol,
-        a,
-        other,
-        code,
-        &format!("{prefix}/{protocol}/{pair}/{code}"),
-        prefix,
-    )
-}
-
-fn not_a_comparison(pair: &str) -> WebError {
-    WebError::not_found(format!(
-        "“{}” is not a comparison: write two codes as 101-vs-407.",
-        shorten(pair)
-    ))
-}
-
-fn resolve_two(
-    pa: &str,
-    a: &str,
-    pb: &str,
-    b: &str,
-    requested: &str,
-    prefix: &str,
-) -> Result<PairLookup<'static>, WebError> {
-    let (pa, pb) = (protocol_of(pa)?, protocol_of(pb)?);
+/// A comparison page (`/compare/http/101-vs-407`, and across protocols
+/// `/compare/grpc/14-vs-http/503`); the other order answers 301.
+pub async fn compare_page<P: PairPath>(
+    Compared(pair, _): Compared<P>,
+    State(state): State<Arc<AppState>>,
+) -> Result<Response, WebError> {
+    let canonical = pair.canonical_on(Surface::Page);
+    if !pair.canonical {
+        return Ok(super::moved_permanently(&canonical));
+    }
+    let (a, b) = (pair.a, pair.b);
     let catalog = catalog();
-    let ea = *catalog
-        .resolve(pa, a)
-        .first()
-        .ok_or_else(|| WebError::unknown_code(Some(pa), a))?;
-    let eb = *catalog
-        .resolve(pb, b)
-        .first()
-        .ok_or_else(|| WebError::unknown_code(Some(pb), b))?;
-    let with_prefix = |href: String| format!("{prefix}{}", &href["/compare".len()..]);
-    if let Err(why) = compare::compare(catalog, ea, eb) {
-        let mut e = WebError::not_found(match why {
-            compare::CompareError::SameCode => format!(
-                "{} compared with itself is the same code; pick a second, different code.",
-                ea.label()
+    let c = compare::compare(catalog, a, b).map_err(|e| WebError::not_found(e.to_string()))?;
+    let mut head = Head::new(
+        catalog,
+        &state.base_url,
+        &canonical,
+        format!("{} — the difference explained", c.title),
+        c.overview.clone(),
+    );
+    head.og_type = "article";
+    head.section = a.protocol.slug();
+    views::discovery(&mut head, &state.base_url, &canonical, &c.title);
+    head.json_ld = json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "TechArticle",
+        "headline": c.title,
+        "description": c.overview,
+        "url": format!("{}{canonical}", state.base_url),
+        "about": [
+            {"@type": "DefinedTerm", "name": format!("{} {}", a.label(), a.phrase), "url": format!("{}{}", state.base_url, entry_href(a))},
+            {"@type": "DefinedTerm", "name": format!("{} {}", b.label(), b.phrase), "url": format!("{}{}", state.base_url, entry_href(b))}
+        ]
+    }));
+    let page = ComparePage {
+        head,
+        crumbs: vec![
+            ("Home".into(), routes::Home.to_string()),
+            (
+                a.protocol.name().into(),
+                routes::ProtocolIndex::of(a.protocol).to_string(),
             ),
-            compare::CompareError::NoMapping => format!(
-                "{} and {} are not mapped onto each other, so there is no comparison of the two.",
-                ea.label(),
-                eb.label()
-            ),
-        });
-        e.suggestions = ea
-            .related
-            .iter()
-            .filter_map(|id| catalog.get(pa, id))
-            .map(|r| {
-                (
-                    with_prefix(compare_href(ea, r)),
-                    format!("{} vs {}", ea.code, r.code),
-                    r.phrase.clone(),
-                )
-            })
-            .collect();
-        return Err(e);
-    }
-    let (first, second) = compare::canonical_order(ea, eb);
-    let canonical = with_prefix(compare_href(first, second));
-    if canonical != requested {
-        return Ok(PairLookup::Redirect(canonical));
-    }
-    Ok(PairLookup::Found(first, second))
-}
-
-pub async fn compare_page(
-    State(state): State<Arc<AppState>>,
-    SafePath((protocol, pair)): SafePath<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    comparison_response(&state, lookup_pair(&protocol, &pair, "/compare")?, &headers)
-}
-
-pub async fn compare_cross_page(
-    State(state): State<Arc<AppState>>,
-    SafePath((protocol, pair, code)): SafePath<(String, String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    comparison_response(
-        &state,
-        lookup_cross(&protocol, &pair, &code, "/compare")?,
-        &headers,
-    )
-}
-
-fn comparison_response(
-    state: &AppState,
-    found: PairLookup<'static>,
-    headers: &HeaderMap,
-) -> Result<Response, PageError> {
-    let (a, b) = match found {
-        PairLookup::Found(a, b) => (a, b),
-        PairLookup::Redirect(to) => return Ok(super::moved_permanently(&to)),
+            (format!("{} vs {}", a.code, b.code), String::new()),
+        ],
+        cmp: views::comparison(&c, ""),
+        embed: views::snippets_for_pair(&state.base_url, a, b),
     };
-    let key = compare_href(a, b);
-    cached(state, &key, headers, || {
-        let catalog = catalog();
-        let c = compare::compare(catalog, a, b).map_err(|e| WebError::not_found(e.to_string()))?;
-        let path = compare_href(a, b);
-        let mut head = Head::new(
-            catalog,
-            &state.base_url,
-            &path,
-            format!("{} — the difference explained", c.title),
-            c.overview.clone(),
-        );
-        head.og_type = "article";
-        head.section = a.protocol.slug();
-        super::embed::discovery(&mut head, &state.base_url, &path, &c.title);
-        head.json_ld = json_ld(&serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "TechArticle",
-            "headline": c.title,
-            "description": c.overview,
-            "url": format!("{}{path}", state.base_url),
-            "about": [
-                {"@type": "DefinedTerm", "name": format!("{} {}", a.label(), a.phrase), "url": format!("{}{}", state.base_url, entry_href(a))},
-                {"@type": "DefinedTerm", "name": format!("{} {}", b.label(), b.phrase), "url": format!("{}{}", state.base_url, entry_href(b))}
-            ]
-        }));
-        let page = ComparePage {
-            head,
-            crumbs: vec![
-                ("Home".into(), "/".into()),
-                (a.protocol.name().into(), format!("/{}/", a.protocol.slug())),
-                (format!("{} vs {}", a.code, b.code), String::new()),
-            ],
-            cmp: views::comparison(&c, ""),
-            embed: super::embed::snippets_for_pair(&state.base_url, a, b),
-        };
-        html(&page)
-    })
+    Ok(Cacheable::mark(canonical, html(&page)?))
 }
 
 /// The compare picker's form target: sends the reader to the canonical page.
 pub async fn compare_picker(
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    let (protocol, a, b) = (get("protocol"), get("a"), get("b"));
-    if protocol.is_empty() || a.is_empty() || b.is_empty() {
-        return Err(WebError::bad_request("Choose a protocol and two codes to compare.").into());
+    _: routes::ComparePicker,
+    Query(q): Query<routes::PickerQuery>,
+) -> Result<Response, WebError> {
+    if q.protocol.is_empty() || q.a.is_empty() || q.b.is_empty() {
+        return Err(WebError::bad_request(
+            "Choose a protocol and two codes to compare.",
+        ));
     }
-    match lookup_pair(protocol, &format!("{a}-vs-{b}"), "/compare")? {
-        PairLookup::Found(x, y) => Ok(Redirect::to(&compare_href(x, y)).into_response()),
-        PairLookup::Redirect(to) => Ok(Redirect::to(&to).into_response()),
-    }
+    let pair = super::resolve::Pair::resolve(
+        Surface::Page,
+        "",
+        &q.protocol,
+        &format!("{}-vs-{}", q.a, q.b),
+        None,
+    )?;
+    Ok(Redirect::to(&pair.canonical_on(Surface::Page)).into_response())
 }
 
 pub async fn search_page(
+    _: routes::Search,
     State(state): State<Arc<AppState>>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    let params: HashMap<String, String> = raw.as_deref().map(query_pairs).unwrap_or_default();
-    let query: String = params.get("q").cloned().unwrap_or_default();
-    let query = query
-        .chars()
-        .take(search::MAX_QUERY_CHARS)
-        .collect::<String>();
+    Query(q): Query<routes::SearchQuery>,
+) -> Result<Response, WebError> {
+    let query =
+        q.q.chars()
+            .take(search::MAX_QUERY_CHARS)
+            .collect::<String>();
     let catalog = catalog();
     let outcome = search::index().search(&query, 50);
     let mut head = Head::new(
         catalog,
         &state.base_url,
-        "/search",
+        &routes::Search.to_string(),
         if query.trim().is_empty() {
             "Search — statusatlas".into()
         } else {
@@ -669,10 +506,10 @@ pub async fn search_page(
             ),
             n => format!("{n} codes match."),
         },
-        did_you_mean: outcome
-            .did_you_mean
-            .as_ref()
-            .map(|d| (d.clone(), format!("/search?q={}", url_encode(d)))),
+        did_you_mean: outcome.did_you_mean.as_ref().map(|d| {
+            let query = routes::SearchQuery { q: d.clone() };
+            (d.clone(), routes::with_query(routes::Search, &query))
+        }),
         query,
         results: outcome.results.iter().map(|h| row(h.entry)).collect(),
     };
@@ -690,25 +527,16 @@ pub async fn search_page(
         .into_response())
 }
 
-/// Form-decodes a query string, leaving out pairs that are not valid UTF-8.
-pub fn query_pairs(raw: &str) -> HashMap<String, String> {
-    form_urlencoded::parse(raw.as_bytes())
-        .into_owned()
-        .collect()
-}
-
-pub fn url_encode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-pub async fn not_found_page(uri: axum::http::Uri) -> PageError {
+/// The fallback of the site: a 404 page that suggests codes like the last
+/// segment of the path.
+pub async fn not_found_page(uri: axum::http::Uri) -> WebError {
     let last = uri.path().rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
     let decoded = percent_decode(last);
     let mut e = WebError::not_found(format!("There is no page at “{}”.", shorten(uri.path())));
     if !decoded.is_empty() {
-        e.suggestions = WebError::unknown_code(None, &decoded).suggestions;
+        e.suggestions = super::resolve::unknown_code(None, &decoded).suggestions;
     }
-    PageError(e)
+    e
 }
 
 fn percent_decode(s: &str) -> String {
@@ -719,42 +547,44 @@ fn percent_decode(s: &str) -> String {
 }
 
 pub async fn situations_index(
+    path: routes::Situations,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    cached(&state, "/situations/", &headers, || {
+) -> Result<Response, WebError> {
+    {
         let catalog = catalog();
         let intro = "The same situation, such as a missing resource or a rate limit, is expressed differently by each protocol. Each family below lists the codes side by side with how each one fits.".to_string();
         let mut head = Head::new(
             catalog,
             &state.base_url,
-            "/situations/",
+            &path.to_string(),
             "The same situation in every protocol — statusatlas".into(),
             intro.clone(),
         );
         head.section = "situations";
-        html(&SituationPage {
-            head,
-            crumbs: vec![
-                ("Home".into(), "/".into()),
-                ("Situations".into(), String::new()),
-            ],
-            heading: "The same situation in every protocol".into(),
-            intro,
-            situations: catalog
-                .situations()
-                .iter()
-                .map(|s| views::situation(catalog, s))
-                .collect(),
-        })
-    })
+        cached(
+            path,
+            &SituationPage {
+                head,
+                crumbs: vec![
+                    ("Home".into(), routes::Home.to_string()),
+                    ("Situations".into(), String::new()),
+                ],
+                heading: "The same situation in every protocol".into(),
+                intro,
+                situations: catalog
+                    .situations()
+                    .iter()
+                    .map(|s| views::situation(catalog, s))
+                    .collect(),
+            },
+        )
+    }
 }
 
 pub async fn situation_page(
+    routes::Situation { slug }: routes::Situation,
     State(state): State<Arc<AppState>>,
-    SafePath(slug): SafePath<String>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
+) -> Result<Response, WebError> {
     let catalog = catalog();
     let s = catalog.situation(&slug).ok_or_else(|| {
         WebError::not_found(format!(
@@ -762,8 +592,8 @@ pub async fn situation_page(
             shorten(&slug)
         ))
     })?;
-    let path = format!("/situations/{}", s.slug);
-    cached(&state, &path, &headers, || {
+    let path = routes::Situation::of(&s.slug).to_string();
+    {
         let mut head = Head::new(
             catalog,
             &state.base_url,
@@ -773,16 +603,19 @@ pub async fn situation_page(
         );
         head.section = "situations";
         head.og_type = "article";
-        html(&SituationPage {
-            head,
-            crumbs: vec![
-                ("Home".into(), "/".into()),
-                ("Situations".into(), "/situations/".into()),
-                (s.title.clone(), String::new()),
-            ],
-            heading: format!("{} in every protocol", s.title),
-            intro: s.summary.clone(),
-            situations: vec![views::situation(catalog, s)],
-        })
-    })
+        cached(
+            routes::Situation::of(&s.slug),
+            &SituationPage {
+                head,
+                crumbs: vec![
+                    ("Home".into(), routes::Home.to_string()),
+                    ("Situations".into(), routes::Situations.to_string()),
+                    (s.title.clone(), String::new()),
+                ],
+                heading: format!("{} in every protocol", s.title),
+                intro: s.summary.clone(),
+                situations: vec![views::situation(catalog, s)],
+            },
+        )
+    }
 }

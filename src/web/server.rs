@@ -200,13 +200,6 @@ pub async fn serve_with(
                         activity,
                         accepted: accepted_at,
                     };
-                    if live::wants_abort_before_headers(request.uri().path(), request.uri().query())
-                    {
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::ConnectionAborted,
-                            "fault injected by statusatlas",
-                        ));
-                    }
                     let response = match host_problem(&request) {
                         Some(problem) => problem,
                         None => app
@@ -214,6 +207,18 @@ pub async fn serve_with(
                             .await
                             .unwrap_or_else(|never| match never {}),
                     };
+                    // A live request may ask for the connection to be dropped
+                    // before any answer: only this layer can do that.
+                    if response
+                        .extensions()
+                        .get::<live::AbortConnection>()
+                        .is_some()
+                    {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionAborted,
+                            "fault injected by statusatlas",
+                        ));
+                    }
                     let mut response = without_forbidden_length(response);
                     let (parts, body) = {
                         let r = std::mem::take(&mut response);

@@ -1,13 +1,13 @@
 //! Site-wide files: assets compiled into the binary, robots.txt and the sitemap.
 
 use super::AppState;
-use super::cache::{ASSET_CACHE, PAGE_CACHE, Rendered};
-use super::error::{PageError, SafePath, WebError};
-use super::views::{compare_href, entry_href};
-use crate::catalog::{Protocol, catalog};
+use super::cache::{ASSET_CACHE, Cacheable};
+use super::error::WebError;
+use super::routes;
+use crate::catalog::catalog;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -35,105 +35,63 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-pub async fn asset(
-    State(state): State<Arc<AppState>>,
-    SafePath(file): SafePath<String>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let Some(&(name, content_type, body)) = ASSETS.iter().find(|(n, _, _)| *n == file) else {
-        return Err(WebError::not_found("There is no such asset.").into());
+/// The file names of every asset.
+pub fn asset_names() -> Vec<&'static str> {
+    ASSETS.iter().map(|(name, _, _)| *name).collect()
+}
+
+fn text(content_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body.into(),
+    )
+        .into_response()
+}
+
+pub async fn asset(path: routes::Asset) -> Result<Response, WebError> {
+    let Some(&(name, content_type, body)) = ASSETS.iter().find(|(n, _, _)| *n == path.file) else {
+        return Err(WebError::not_found("There is no such asset."));
     };
-    let key = format!("/assets/{name}");
-    Ok(state
-        .cache
-        .get_or_render(&key, || {
-            Ok::<_, WebError>(Rendered::new(content_type, ASSET_CACHE, body))
-        })?
-        .respond(&headers))
+    let mut response = text(content_type, body);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(ASSET_CACHE));
+    Ok(Cacheable::mark(
+        routes::Asset::of(name).to_string(),
+        response,
+    ))
 }
 
-pub async fn robots(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    Ok(state
-        .cache
-        .get_or_render("/robots.txt", || {
-            let body = format!(
-                "User-agent: *\nAllow: /\nDisallow: /search\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n",
-                state.base_url
-            );
-            Ok::<_, WebError>(Rendered::new("text/plain; charset=utf-8", PAGE_CACHE, body))
-        })?
-        .respond(&headers))
-}
-
-/// Every page path of the site, in a stable order: home, protocol and class
-/// indexes, code pages, then every same-protocol comparison.
-pub fn page_paths() -> Vec<String> {
-    let catalog = catalog();
-    let mut paths = vec!["/".to_string(), "/situations/".to_string()];
-    paths.extend(
-        catalog
-            .situations()
-            .iter()
-            .map(|s| format!("/situations/{}", s.slug)),
+pub async fn robots(path: routes::Robots, State(state): State<Arc<AppState>>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: {}\nDisallow: {}\nDisallow: {}\n\nSitemap: {}{}\n",
+        routes::Home,
+        routes::Search,
+        routes::API,
+        state.base_url,
+        routes::Sitemap
     );
-    for p in catalog.protocols() {
-        paths.push(format!("/{}/", p.protocol.slug()));
-        let mut classes: Vec<&str> = p
-            .entries
-            .iter()
-            .filter_map(|e| e.class.as_ref())
-            .map(|c| c.key.as_str())
-            .collect();
-        classes.sort();
-        classes.dedup();
-        paths.extend(
-            classes
-                .iter()
-                .map(|c| format!("/{}/{c}/", p.protocol.slug())),
-        );
-        paths.extend(p.entries.iter().chain(&p.variants).map(entry_href));
-    }
-    for p in catalog.protocols() {
-        for (i, a) in p.entries.iter().enumerate() {
-            for b in &p.entries[i + 1..] {
-                paths.push(compare_href(a, b));
-            }
-        }
-    }
-    // Cross-protocol comparisons exist where a mapping links the two codes.
-    if let (Some(grpc), Some(http)) = (
-        catalog.protocol(Protocol::Grpc),
-        catalog.protocol(Protocol::Http),
-    ) {
-        for g in &grpc.entries {
-            for h in &http.entries {
-                if crate::compare::cross_protocol_mapped(catalog, g, h) {
-                    paths.push(compare_href(g, h));
-                }
-            }
-        }
-    }
-    paths
+    Cacheable::mark(path.to_string(), text("text/plain; charset=utf-8", body))
 }
 
-pub async fn sitemap(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    Ok(state
-        .cache
-        .get_or_render("/sitemap.xml", || {
-            let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-            for path in page_paths() {
-                let _ = writeln!(xml, "<url><loc>{}{}</loc></url>", state.base_url, xml_escape(&path));
-            }
-            xml.push_str("</urlset>\n");
-            Ok::<_, WebError>(Rendered::new("application/xml; charset=utf-8", PAGE_CACHE, xml))
-        })?
-        .respond(&headers))
+/// Every page of the site (see `routes::pages`).
+pub async fn sitemap(path: routes::Sitemap, State(state): State<Arc<AppState>>) -> Response {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in routes::pages(catalog()) {
+        let _ = writeln!(
+            xml,
+            "<url><loc>{}{}</loc></url>",
+            state.base_url,
+            xml_escape(&page)
+        );
+    }
+    xml.push_str("</urlset>\n");
+    Cacheable::mark(
+        path.to_string(),
+        text("application/xml; charset=utf-8", xml),
+    )
 }
 
 fn xml_escape(s: &str) -> String {

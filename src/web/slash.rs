@@ -57,7 +57,14 @@ pub async fn canonical_slash(
     };
     let mut moved = Response::new(Body::empty());
     *moved.status_mut() = StatusCode::PERMANENT_REDIRECT;
-    moved.headers_mut().insert(header::LOCATION, location);
+    let h = moved.headers_mut();
+    h.insert(header::LOCATION, location);
+    // No group's layers ran for this answer: it gets the strictest policy.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     moved
 }
 

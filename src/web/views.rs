@@ -1,9 +1,13 @@
 //! View models: what the templates show, computed from catalog entries.
 //! One card view serves the full page, the iframe page and the widgets.
 
+use super::error::WebError;
+use super::routes::{self, Surface};
 use crate::catalog::{Catalog, Entry, Protocol, Status};
 use crate::compare::{self, Comparison};
 use askama::Template;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 
 /// The `<head>` and header of every page.
 pub struct Head {
@@ -59,26 +63,14 @@ pub struct Link {
     pub text: String,
 }
 
+/// The page of an entry (see `routes::entry`).
 pub fn entry_href(e: &Entry) -> String {
-    match (e.protocol, e.kind.as_deref()) {
-        (Protocol::Dns, Some("ede")) => format!("/dns/ede/{}", e.code),
-        _ => format!("/{}/{}", e.protocol.slug(), e.id),
-    }
+    routes::entry(e)
 }
 
-/// The iframe page of an entry (always by id: `/embed/dns/ede-18`).
-pub fn embed_href(e: &Entry) -> String {
-    format!("/embed/{}/{}", e.protocol.slug(), e.id)
-}
-
-/// Where a code's class is explained: the class index, or for SMTP enhanced
-/// codes read in a class, the class's own entry (5.X.X).
+/// Where a code's class is explained (see `routes::class_of`).
 pub fn class_href(e: &Entry) -> Option<String> {
-    let class = e.class.as_ref()?;
-    Some(match e.kind.as_deref() {
-        Some("enhanced") => format!("/{}/{}", e.protocol.slug(), class.key),
-        _ => format!("/{}/{}/", e.protocol.slug(), class.key),
-    })
+    routes::class_of(e)
 }
 
 /// (sort key, title) of the group an entry is listed under on index pages.
@@ -122,19 +114,9 @@ pub fn group_of(e: &Entry) -> (String, String) {
     }
 }
 
+/// The page of a comparison, in canonical order.
 pub fn compare_href(a: &Entry, b: &Entry) -> String {
-    let (a, b) = compare::canonical_order(a, b);
-    if a.protocol == b.protocol {
-        format!("/compare/{}/{}-vs-{}", a.protocol.slug(), a.id, b.id)
-    } else {
-        format!(
-            "/compare/{}/{}-vs-{}/{}",
-            a.protocol.slug(),
-            a.id,
-            b.protocol.slug(),
-            b.id
-        )
-    }
+    routes::comparison(a, b)
 }
 
 pub fn entry_link(e: &Entry) -> Link {
@@ -318,10 +300,10 @@ pub fn constants(e: &Entry) -> Vec<(&'static str, String)> {
 pub type Crumbs = Vec<(String, String)>;
 
 pub fn crumbs_for(e: &Entry) -> Crumbs {
-    let mut c = vec![("Home".to_string(), "/".to_string())];
+    let mut c = vec![("Home".to_string(), routes::Home.to_string())];
     c.push((
         e.protocol.name().to_string(),
-        format!("/{}/", e.protocol.slug()),
+        routes::ProtocolIndex::of(e.protocol).to_string(),
     ));
     if let (Some(class), Some(href)) = (&e.class, class_href(e)) {
         c.push((class.key.clone(), href));
@@ -349,7 +331,7 @@ pub struct CodePage {
     pub relations: Vec<(String, Vec<Link>)>,
     /// "The same situation in other protocols" pages this code is part of.
     pub situations: Vec<Link>,
-    pub embed: super::embed::Snippets,
+    pub embed: Snippets,
     /// `curl -i BASE/status/407`, for HTTP codes the live endpoint can send.
     pub live: Option<String>,
 }
@@ -360,7 +342,7 @@ pub struct ComparePage {
     pub head: Head,
     pub crumbs: Crumbs,
     pub cmp: ComparisonView,
-    pub embed: super::embed::Snippets,
+    pub embed: Snippets,
 }
 
 pub struct Group {
@@ -500,4 +482,170 @@ pub struct SituationPage {
     pub heading: String,
     pub intro: String,
     pub situations: Vec<SituationView>,
+}
+
+/// The iframe size every snippet and oEmbed answer starts from.
+pub const WIDTH: u32 = 420;
+pub const HEIGHT: u32 = 400;
+
+/// The copy-paste snippets of the five ways, for a code or a comparison page.
+pub struct Snippets {
+    pub what: &'static str,
+    /// (title, explanation, snippet)
+    pub snippets: Vec<(&'static str, &'static str, String)>,
+}
+
+pub fn snippets_for_code(base: &str, e: &Entry) -> Snippets {
+    let js = routes::EmbedJs;
+    let p = e.protocol.slug();
+    let title = format!("{} {}", e.label(), e.phrase);
+    let page = format!("{base}{}", entry_href(e));
+    let badge = format!("{base}{}", routes::badge(e, "svg"));
+    Snippets {
+        what: "code",
+        snippets: vec![
+            (
+                "Script tag",
+                "A placeholder element with data attributes, and the script once per page. The card renders in a shadow root, when it scrolls near the viewport.",
+                format!(
+                    "<div data-statusatlas=\"code\" data-protocol=\"{p}\" data-code=\"{}\" data-theme=\"auto\"></div>\n<script src=\"{base}{js}\" async></script>",
+                    e.id
+                ),
+            ),
+            (
+                "Custom element",
+                "The same script defines native elements; changing an attribute re-renders the card.",
+                format!(
+                    "<statusatlas-code protocol=\"{p}\" code=\"{}\"></statusatlas-code>\n<script src=\"{base}{js}\" async></script>",
+                    e.id
+                ),
+            ),
+            (
+                "Iframe",
+                "Works anywhere HTML is allowed, with no script on your page.",
+                iframe_html(
+                    &format!("{base}{}", routes::code_on(Surface::Iframe, e)),
+                    WIDTH,
+                    HEIGHT,
+                    &title,
+                ),
+            ),
+            (
+                "oEmbed",
+                "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.",
+                page.clone(),
+            ),
+            (
+                "SVG badge",
+                "For READMEs and docs; add ?style=flat-square, plastic, for-the-badge or social, and ?label= to change the label.",
+                format!("[![{title}]({badge})]({page})"),
+            ),
+        ],
+    }
+}
+
+pub fn snippets_for_pair(base: &str, a: &Entry, b: &Entry) -> Snippets {
+    let js = routes::EmbedJs;
+    let p = a.protocol.slug();
+    let path = compare_href(a, b);
+    let title = compare::compare(crate::catalog::catalog(), a, b)
+        .map(|c| c.title)
+        .unwrap_or_default();
+    let badge = format!("{base}{}", routes::badge(a, "svg"));
+    let badge_b = format!("{base}{}", routes::badge(b, "svg"));
+    Snippets {
+        what: "comparison",
+        snippets: vec![
+            (
+                "Script tag",
+                "A placeholder element with data attributes, and the script once per page. The comparison renders in a shadow root, when it scrolls near the viewport.",
+                format!(
+                    "<div data-statusatlas=\"compare\" data-protocol=\"{p}\" data-a=\"{}\" data-b=\"{}\" data-theme=\"auto\"></div>\n<script src=\"{base}{js}\" async></script>",
+                    a.id, b.id
+                ),
+            ),
+            (
+                "Custom element",
+                "The same script defines native elements; changing an attribute re-renders the comparison.",
+                format!(
+                    "<statusatlas-compare protocol=\"{p}\" a=\"{}\" b=\"{}\"></statusatlas-compare>\n<script src=\"{base}{js}\" async></script>",
+                    a.id, b.id
+                ),
+            ),
+            (
+                "Iframe",
+                "Works anywhere HTML is allowed, with no script on your page.",
+                iframe_html(
+                    &format!("{base}{}", routes::comparison_on(Surface::Iframe, a, b)),
+                    WIDTH,
+                    HEIGHT,
+                    &title,
+                ),
+            ),
+            (
+                "oEmbed",
+                "Paste the page address into WordPress, Ghost, Notion or any oEmbed consumer.",
+                format!("{base}{path}"),
+            ),
+            (
+                "SVG badges",
+                "One badge per code, for READMEs and docs.",
+                format!(
+                    "[![{} {}]({badge})]({base}{})\n[![{} {}]({badge_b})]({base}{})",
+                    a.label(),
+                    a.phrase,
+                    entry_href(a),
+                    b.label(),
+                    b.phrase,
+                    entry_href(b)
+                ),
+            ),
+        ],
+    }
+}
+
+pub fn iframe_html(src: &str, width: u32, height: u32, title: &str) -> String {
+    format!(
+        "<iframe src=\"{src}\" width=\"{width}\" height=\"{height}\" style=\"border:0;border-radius:10px;max-width:100%\" loading=\"lazy\" title=\"{}\"></iframe>",
+        attr_escape(title)
+    )
+}
+
+pub fn attr_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// oEmbed discovery links for a page.
+pub fn discovery(head: &mut Head, base: &str, path: &str, title: &str) {
+    let url = format!("{base}{path}");
+    for (kind, format) in [
+        ("application/json+oembed", "json"),
+        ("text/xml+oembed", "xml"),
+    ] {
+        let link = routes::OEmbedLink { url: &url, format };
+        head.alternates.push((
+            kind.into(),
+            format!("{base}{}", routes::with_query(routes::OEmbed, &link)),
+            title.to_string(),
+        ));
+    }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Renders a page template into an HTML response.
+pub fn html(template: &impl Template) -> Result<Response, WebError> {
+    template
+        .render()
+        .map(|body| {
+            (
+                [(header::CONTENT_TYPE, HeaderValue::from_static(HTML))],
+                body,
+            )
+                .into_response()
+        })
+        .map_err(|e| WebError::internal(format!("could not render the page: {e}")))
 }

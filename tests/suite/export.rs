@@ -91,6 +91,7 @@ async fn fetch(port: u16, path: &str) -> (u16, String, Vec<u8>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs nginx; scripts/test.sh runs it"]
 async fn nginx_serving_the_export_answers_like_statusatlas_serve() {
     let nginx = nginx_binary();
     let work = std::env::temp_dir().join(format!("statusatlas-export-test-{}", std::process::id()));

@@ -11,4 +11,5 @@ mod live;
 mod protocols;
 mod search;
 mod support;
+mod urls;
 mod web;

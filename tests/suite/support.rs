@@ -8,18 +8,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// The shared ground-truth registries: `../shared/registries` beside the
-/// checkout, or STATUSATLAS_REGISTRIES. Missing registries fail the test.
+/// The ground-truth registries: `data/registries/` in the repository, with
+/// their provenance in its README.md (`scripts/refresh-registries` updates
+/// them from the published registries).
 pub fn registries_dir() -> PathBuf {
-    let dir = std::env::var_os("STATUSATLAS_REGISTRIES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/registries"));
-    assert!(
-        dir.join("http.csv").is_file(),
-        "the ground-truth registries are not at {} (set STATUSATLAS_REGISTRIES)",
-        dir.display()
-    );
-    dir
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/registries")
 }
 
 /// Rows of a registry CSV as maps from column name to value.

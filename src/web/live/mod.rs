@@ -19,14 +19,14 @@ pub mod websocket;
 
 use super::AppState;
 use super::error::{WebError, shorten};
-use super::pages::query_pairs;
+use super::routes;
 use crate::catalog::{Entry, EntryRef, Protocol, Status, catalog};
 use axum::body::{Body, Bytes};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, OptionalFromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 pub use negotiate::Format;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -179,14 +179,10 @@ impl Fault {
     }
 }
 
-/// Whether a request asks to be dropped before any answer: the connection
-/// layer honours this, since a handler always answers.
-pub fn wants_abort_before_headers(path: &str, query: Option<&str>) -> bool {
-    path.starts_with("/status/")
-        && query
-            .map(query_pairs)
-            .is_some_and(|q| q.get("fault").map(String::as_str) == Some("abort-before-headers"))
-}
+/// The marker of a response that must not be sent: the connection is
+/// dropped before any answer (only the connection layer can do that).
+#[derive(Clone, Copy, Debug)]
+pub struct AbortConnection;
 
 /// Parses `418` or weighted choices `200:3,500:1`.
 pub fn parse_codes(spec: &str) -> Result<Vec<(u16, u32)>, String> {
@@ -282,9 +278,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for MaybeUpgrade {
     }
 }
 
-/// A refusal of a live request: the JSON error shape, with the live policy.
+/// A refusal of a live request: the group's error layer renders it as the
+/// JSON error shape.
 fn refuse(error: WebError) -> Response {
-    live_policy(error.into_json())
+    live_policy(error.into_response())
 }
 
 fn too_many(code: &'static str, message: &'static str, retry_after: &'static str) -> Response {
@@ -308,8 +305,8 @@ fn live_policy(mut response: Response) -> Response {
 
 /// `/status/{codes}`: see the module documentation.
 pub async fn status(
+    routes::LiveStatus { codes: spec }: routes::LiveStatus,
     State(state): State<Arc<AppState>>,
-    axum::extract::Path(spec): axum::extract::Path<String>,
     method: Method,
     headers: HeaderMap,
     peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
@@ -345,6 +342,11 @@ pub async fn status(
         Ok(o) => o,
         Err(e) => return refuse(e),
     };
+    if o.fault == Some(Fault::AbortBeforeHeaders) {
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(AbortConnection);
+        return response;
+    }
     let format = negotiate::preferred(&headers);
     let code = choose(&choices);
     if code == 101 {
@@ -396,7 +398,7 @@ fn answer(
         "{code} is an interim (1xx) response: a server sends it before the final response, never alone. This endpoint answers 200 and explains instead; /status/101 with a WebSocket client performs a real protocol switch."
     ));
     for (name, value) in defined_headers(sent, method) {
-        h.insert(name, HeaderValue::from_static(value));
+        h.insert(name, value);
     }
     if o.delay_capped {
         h.insert(
@@ -554,39 +556,52 @@ pub fn sendable_close_code(code: u16) -> bool {
         .unwrap_or(false)
 }
 
-/// The headers a code is defined with, with harmless values.
-fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, &'static str)> {
-    let mut h = Vec::new();
-    match code {
-        201 | 300 | 301 | 302 | 303 | 307 | 308 => h.push((header::LOCATION, "/status/200")),
-        401 => h.push((
-            header::WWW_AUTHENTICATE,
-            "Basic realm=\"statusatlas\", charset=\"UTF-8\"",
-        )),
-        405 => h.push((header::ALLOW, "GET, HEAD")),
-        407 => h.push((
-            header::PROXY_AUTHENTICATE,
-            "Basic realm=\"statusatlas proxy\", charset=\"UTF-8\"",
-        )),
-        416 => h.push((header::CONTENT_RANGE, "bytes */1024")),
-        415 => {
-            h.push((header::ACCEPT, "application/json"));
-            if method == Method::PATCH {
-                h.push((
-                    HeaderName::from_static("accept-patch"),
-                    "application/merge-patch+json, application/json-patch+json",
-                ));
+/// The response fields a code is defined with (the catalog's `headers`),
+/// with harmless values: a redirect points at `/status/200` on this site, a
+/// challenge names the realm "statusatlas". Fields the catalog lists that a
+/// request carries (Expect, Early-Data, Content-Length on 411) or that need a
+/// real representation (Content-Range on 206, delta encoding on 226) are
+/// not sent.
+fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, HeaderValue)> {
+    let Some(entry) = entry_for(code) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in &entry.headers {
+        let value = match name.to_ascii_lowercase().as_str() {
+            "location" if code == 201 || (300..400).contains(&code) => {
+                HeaderValue::from_str(&routes::live(200)).ok()
             }
+            "etag" if code != 206 => Some(HeaderValue::from_static("\"statusatlas\"")),
+            "retry-after" => Some(HeaderValue::from_static("5")),
+            "www-authenticate" => Some(HeaderValue::from_static(
+                "Basic realm=\"statusatlas\", charset=\"UTF-8\"",
+            )),
+            "proxy-authenticate" => Some(HeaderValue::from_static(
+                "Basic realm=\"statusatlas proxy\", charset=\"UTF-8\"",
+            )),
+            "allow" => Some(HeaderValue::from_static("GET, HEAD")),
+            "content-range" if code == 416 => Some(HeaderValue::from_static("bytes */1024")),
+            "accept-encoding" => Some(HeaderValue::from_static("gzip, br")),
+            "accept-patch" if method == Method::PATCH => Some(HeaderValue::from_static(
+                "application/merge-patch+json, application/json-patch+json",
+            )),
+            "upgrade" if code == 426 => Some(HeaderValue::from_static("websocket")),
+            "connection" if code == 408 => Some(HeaderValue::from_static("close")),
+            "link" if code == 451 => {
+                HeaderValue::from_str(&format!("<{}>; rel=\"blocked-by\"", routes::live(200))).ok()
+            }
+            _ => None,
+        };
+        if let (Ok(name), Some(value)) = (HeaderName::from_bytes(name.as_bytes()), value) {
+            out.push((name, value));
         }
-        426 => {
-            h.push((header::UPGRADE, "websocket"));
-            h.push((header::CONNECTION, "Upgrade"));
-        }
-        429 | 503 => h.push((header::RETRY_AFTER, "5")),
-        304 => h.push((header::ETAG, "\"statusatlas\"")),
-        _ => {}
     }
-    h
+    // RFC 9110, Section 7.8: an Upgrade field travels with its Connection option.
+    if out.iter().any(|(n, _)| n == header::UPGRADE) {
+        out.push((header::CONNECTION, HeaderValue::from_static("upgrade")));
+    }
+    out
 }
 
 /// The body explaining `code` in `format`: the code's card (or a note), a
@@ -599,7 +614,7 @@ fn explain(
     format: Format,
 ) -> (&'static str, String) {
     let entry = entry_for(code);
-    let url = entry.map(|_| format!("{base}/http/{code}"));
+    let url = entry.map(|e| format!("{base}{}", routes::entry(e)));
     let body = match format {
         Format::Json => {
             let mut value = serde_json::json!({

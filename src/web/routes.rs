@@ -1,0 +1,427 @@
+//! Every URL of the site, once. Each route is a typed path (axum-extra's
+//! `TypedPath`): the same definition registers the route, is extracted by
+//! its handler, and builds every link, canonical URL, sitemap entry, export
+//! path, OpenAPI path and embed snippet. No other module writes a URL by hand
+//! (a test greps `src/` for that), so a URL cannot change in one place and
+//! stay stale in another.
+//!
+//! Captures are `String`s: resolving a capture to a protocol or a code is
+//! the job of the extractors in `web::resolve`, which reject with the
+//! suggestions a reader needs.
+
+use super::error::WebError;
+use crate::catalog::{Catalog, Entry, Protocol};
+use crate::compare;
+use axum_extra::routing::TypedPath;
+use serde::{Deserialize, Serialize};
+
+macro_rules! typed_paths {
+    ($( $(#[$doc:meta])* $name:ident $path:literal { $($field:ident),* } )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(TypedPath, Deserialize, Debug, Clone, PartialEq, Eq)]
+            #[typed_path($path, rejection(WebError))]
+            pub struct $name { $(pub $field: String),* }
+        )*
+    };
+}
+
+macro_rules! static_paths {
+    ($( $(#[$doc:meta])* $name:ident $path:literal )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(TypedPath, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+            #[typed_path($path)]
+            pub struct $name;
+        )*
+    };
+}
+
+static_paths! {
+    /// The home page.
+    Home "/"
+    /// The search page; its query is [`SearchQuery`].
+    Search "/search"
+    /// The compare picker's form target; its query is [`PickerQuery`].
+    ComparePicker "/compare"
+    /// The index of situations across protocols.
+    Situations "/situations/"
+    /// The embed gallery: every way to embed, live.
+    EmbedGallery "/embed/"
+    /// The script that renders widgets.
+    EmbedJs "/embed.js"
+    /// The sitemap (sitemaps.org 0.9).
+    Sitemap "/sitemap.xml"
+    /// robots.txt.
+    Robots "/robots.txt"
+    /// The oEmbed 1.0 provider; its query is [`OEmbedQuery`].
+    OEmbed "/oembed"
+    /// Every protocol with counts.
+    ApiProtocols "/api/v1/protocols"
+    /// Ranked search; its query is [`ApiSearchQuery`].
+    ApiSearch "/api/v1/search"
+    /// The whole catalog in one document.
+    ApiCatalog "/api/v1/catalog.json"
+    /// The OpenAPI 3.1 document.
+    OpenApiJson "/api/openapi.json"
+}
+
+/// The API browser (Swagger UI) is mounted under this path.
+pub const API_DOCS: &str = "/api/docs";
+
+/// Everything under this prefix is the API (robots.txt keeps crawlers out).
+pub const API: &str = "/api/";
+
+typed_paths! {
+    /// `/http/`: the index of a protocol.
+    ProtocolIndex "/{protocol}/" { protocol }
+    /// `/http/4xx/`: the codes of one class.
+    ClassIndex "/{protocol}/{class}/" { protocol, class }
+    /// `/http/407`, `/grpc/not-found`, `/smtp/5.7.1`: one code by code, id or name.
+    CodePage "/{protocol}/{code}" { protocol, code }
+    /// `/dns/ede/18`: Extended DNS Errors have a number space of their own.
+    EdePage "/{protocol}/ede/{code}" { protocol, code }
+    /// `/compare/http/101-vs-407`: two codes of one protocol.
+    ComparePage "/compare/{protocol}/{pair}" { protocol, pair }
+    /// `/compare/grpc/14-vs-http/503`: two codes of different protocols.
+    CompareCrossPage "/compare/{protocol}/{pair}/{code}" { protocol, pair, code }
+    /// `/situations/not-found`.
+    Situation "/situations/{slug}" { slug }
+    /// `/assets/site.css`.
+    Asset "/assets/{file}" { file }
+    /// The iframe page of a code.
+    EmbedCode "/embed/{protocol}/{code}" { protocol, code }
+    /// The iframe page of a comparison.
+    EmbedCompare "/embed/compare/{protocol}/{pair}" { protocol, pair }
+    /// The iframe page of a cross-protocol comparison.
+    EmbedCompareCross "/embed/compare/{protocol}/{pair}/{code}" { protocol, pair, code }
+    /// The card HTML a script widget fetches.
+    FragmentCode "/embed/fragment/{protocol}/{code}" { protocol, code }
+    /// The comparison HTML a script widget fetches.
+    FragmentCompare "/embed/fragment/compare/{protocol}/{pair}" { protocol, pair }
+    /// The cross-protocol comparison HTML a script widget fetches.
+    FragmentCompareCross "/embed/fragment/compare/{protocol}/{pair}/{code}" { protocol, pair, code }
+    /// `/badge/http/407.svg` and `/badge/http/407.json`.
+    Badge "/badge/{protocol}/{file}" { protocol, file }
+    /// `/status/418`, `/status/200:3,500:1`: the live endpoint.
+    LiveStatus "/status/{codes}" { codes }
+    /// Every code of a protocol.
+    ApiCodes "/api/v1/{protocol}/codes" { protocol }
+    /// One code with everything the catalog knows.
+    ApiCode "/api/v1/{protocol}/codes/{code}" { protocol, code }
+    /// Two codes of one protocol side by side.
+    ApiCompare "/api/v1/compare/{protocol}/{pair}" { protocol, pair }
+    /// Two codes of different protocols side by side.
+    ApiCompareCross "/api/v1/compare/{protocol}/{pair}/{code}" { protocol, pair, code }
+    /// Anything else under `/api/`: a JSON 404.
+    ApiElsewhere "/api/{*rest}" { rest }
+}
+
+/// `?q=` of the search page.
+#[derive(Deserialize, Serialize, Default, Debug)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+}
+
+/// `?protocol=&a=&b=` of the compare picker.
+#[derive(Deserialize, Default, Debug)]
+pub struct PickerQuery {
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default)]
+    pub a: String,
+    #[serde(default)]
+    pub b: String,
+}
+
+/// `?theme=&size=` of an iframe page, as served (unknown values fall back).
+#[derive(Serialize, Debug)]
+pub struct LookQuery {
+    pub theme: &'static str,
+    pub size: &'static str,
+}
+
+/// `?style=` of a badge.
+#[derive(Serialize, Debug)]
+pub struct StyleQuery<'a> {
+    pub style: &'a str,
+}
+
+/// `?class=` of the API list, as served.
+#[derive(Serialize, Debug)]
+pub struct ClassQuery<'a> {
+    pub class: &'a str,
+}
+
+/// `?url=&format=` of the oEmbed provider, as linked from pages.
+#[derive(Serialize, Debug)]
+pub struct OEmbedLink<'a> {
+    pub url: &'a str,
+    pub format: &'static str,
+}
+
+/// A path with its query string, built by serde in field order
+/// (`/search?q=too+many`). A query that serialises to nothing leaves the
+/// path bare.
+pub fn with_query(path: impl TypedPath, query: &impl Serialize) -> String {
+    match serde_html_form::to_string(query) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_string(),
+    }
+}
+
+impl ProtocolIndex {
+    pub fn of(p: Protocol) -> ProtocolIndex {
+        ProtocolIndex {
+            protocol: p.slug().into(),
+        }
+    }
+}
+
+impl ClassIndex {
+    pub fn of(p: Protocol, class: &str) -> ClassIndex {
+        ClassIndex {
+            protocol: p.slug().into(),
+            class: class.into(),
+        }
+    }
+}
+
+impl Situation {
+    pub fn of(slug: &str) -> Situation {
+        Situation { slug: slug.into() }
+    }
+}
+
+impl Asset {
+    pub fn of(file: &str) -> Asset {
+        Asset { file: file.into() }
+    }
+}
+
+/// The page of an entry: `/http/407`, `/smtp/5.7.1`, `/dns/ede/18`.
+pub fn entry(e: &Entry) -> String {
+    match (e.protocol, e.kind.as_deref()) {
+        (Protocol::Dns, Some("ede")) => EdePage {
+            protocol: e.protocol.slug().into(),
+            code: e.code.clone(),
+        }
+        .to_string(),
+        _ => CodePage {
+            protocol: e.protocol.slug().into(),
+            code: e.id.clone(),
+        }
+        .to_string(),
+    }
+}
+
+/// Where a code's class is explained: the class index, or for SMTP enhanced
+/// codes read in a class, the class's own entry (5.X.X).
+pub fn class_of(e: &Entry) -> Option<String> {
+    let class = e.class.as_ref()?;
+    Some(match e.kind.as_deref() {
+        Some("enhanced") => CodePage {
+            protocol: e.protocol.slug().into(),
+            code: class.key.clone(),
+        }
+        .to_string(),
+        _ => ClassIndex::of(e.protocol, &class.key).to_string(),
+    })
+}
+
+/// The surfaces a code or a comparison is served on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    /// The HTML page.
+    Page,
+    /// The JSON document.
+    Api,
+    /// The iframe page.
+    Iframe,
+    /// The HTML fragment for script widgets.
+    Fragment,
+}
+
+/// A code on one surface, always by id (`/embed/dns/ede-18`; the page of an
+/// Extended DNS Error is [`entry`]).
+pub fn code_on(surface: Surface, e: &Entry) -> String {
+    let (protocol, code) = (e.protocol.slug().to_string(), e.id.clone());
+    match surface {
+        Surface::Page => entry(e),
+        Surface::Api => ApiCode { protocol, code }.to_string(),
+        Surface::Iframe => EmbedCode { protocol, code }.to_string(),
+        Surface::Fragment => FragmentCode { protocol, code }.to_string(),
+    }
+}
+
+/// A comparison on one surface, in canonical order: `/compare/http/101-vs-407`,
+/// `/compare/grpc/14-vs-http/503`.
+pub fn comparison_on(surface: Surface, a: &Entry, b: &Entry) -> String {
+    let (a, b) = compare::canonical_order(a, b);
+    let protocol = a.protocol.slug().to_string();
+    if a.protocol == b.protocol {
+        let pair = format!("{}-vs-{}", a.id, b.id);
+        match surface {
+            Surface::Page => ComparePage { protocol, pair }.to_string(),
+            Surface::Api => ApiCompare { protocol, pair }.to_string(),
+            Surface::Iframe => EmbedCompare { protocol, pair }.to_string(),
+            Surface::Fragment => FragmentCompare { protocol, pair }.to_string(),
+        }
+    } else {
+        let pair = format!("{}-vs-{}", a.id, b.protocol.slug());
+        let code = b.id.clone();
+        match surface {
+            Surface::Page => CompareCrossPage {
+                protocol,
+                pair,
+                code,
+            }
+            .to_string(),
+            Surface::Api => ApiCompareCross {
+                protocol,
+                pair,
+                code,
+            }
+            .to_string(),
+            Surface::Iframe => EmbedCompareCross {
+                protocol,
+                pair,
+                code,
+            }
+            .to_string(),
+            Surface::Fragment => FragmentCompareCross {
+                protocol,
+                pair,
+                code,
+            }
+            .to_string(),
+        }
+    }
+}
+
+/// The page of a comparison.
+pub fn comparison(a: &Entry, b: &Entry) -> String {
+    comparison_on(Surface::Page, a, b)
+}
+
+/// The badge of an entry; `extension` is `svg` or `json`.
+pub fn badge(e: &Entry, extension: &str) -> String {
+    Badge {
+        protocol: e.protocol.slug().into(),
+        file: format!("{}.{extension}", e.id),
+    }
+    .to_string()
+}
+
+/// The live endpoint for one HTTP code.
+pub fn live(code: u16) -> String {
+    LiveStatus {
+        codes: code.to_string(),
+    }
+    .to_string()
+}
+
+/// The protocols and classes a listing route exists for.
+fn classes(p: &crate::catalog::ProtocolCodes) -> Vec<&str> {
+    let mut classes: Vec<&str> = p
+        .entries
+        .iter()
+        .filter_map(|e| e.class.as_ref())
+        .map(|c| c.key.as_str())
+        .collect();
+    classes.sort();
+    classes.dedup();
+    classes
+}
+
+/// Every comparison the site serves: each pair of codes of one protocol, and
+/// the gRPC and HTTP codes that map onto each other.
+pub fn comparisons(catalog: &Catalog) -> Vec<(&Entry, &Entry)> {
+    let mut out = Vec::new();
+    for p in catalog.protocols() {
+        for (i, a) in p.entries.iter().enumerate() {
+            for b in &p.entries[i + 1..] {
+                out.push((a, b));
+            }
+        }
+    }
+    if let (Some(grpc), Some(http)) = (
+        catalog.protocol(Protocol::Grpc),
+        catalog.protocol(Protocol::Http),
+    ) {
+        for g in &grpc.entries {
+            for h in &http.entries {
+                if compare::cross_protocol_mapped(catalog, g, h) {
+                    out.push((g, h));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every page path of the site, in a stable order: home, situations,
+/// protocol and class indexes, code pages, then every comparison. The
+/// sitemap lists exactly these.
+pub fn pages(catalog: &Catalog) -> Vec<String> {
+    let mut paths = vec![Home.to_string(), Situations.to_string()];
+    paths.extend(
+        catalog
+            .situations()
+            .iter()
+            .map(|s| Situation::of(&s.slug).to_string()),
+    );
+    for p in catalog.protocols() {
+        paths.push(ProtocolIndex::of(p.protocol).to_string());
+        paths.extend(
+            classes(p)
+                .into_iter()
+                .map(|c| ClassIndex::of(p.protocol, c).to_string()),
+        );
+        paths.extend(p.entries.iter().chain(&p.variants).map(entry));
+    }
+    paths.extend(
+        comparisons(catalog)
+            .into_iter()
+            .map(|(a, b)| comparison(a, b)),
+    );
+    paths
+}
+
+/// Every path whose answer depends only on the data, in a stable order: what
+/// the static export writes. `assets` are the file names under `/assets/`.
+pub fn data_only(catalog: &Catalog, assets: &[&str]) -> Vec<String> {
+    let mut paths = pages(catalog);
+    paths.extend([
+        EmbedGallery.to_string(),
+        EmbedJs.to_string(),
+        Sitemap.to_string(),
+        Robots.to_string(),
+        OpenApiJson.to_string(),
+        ApiProtocols.to_string(),
+        ApiCatalog.to_string(),
+    ]);
+    paths.extend(assets.iter().map(|a| Asset::of(a).to_string()));
+    for p in catalog.protocols() {
+        paths.push(
+            ApiCodes {
+                protocol: p.protocol.slug().into(),
+            }
+            .to_string(),
+        );
+        for e in p.entries.iter().chain(&p.variants) {
+            paths.push(code_on(Surface::Api, e));
+            paths.push(code_on(Surface::Iframe, e));
+            paths.push(code_on(Surface::Fragment, e));
+            paths.push(badge(e, "svg"));
+            paths.push(badge(e, "json"));
+        }
+    }
+    for (a, b) in comparisons(catalog) {
+        for surface in [Surface::Api, Surface::Iframe, Surface::Fragment] {
+            paths.push(comparison_on(surface, a, b));
+        }
+    }
+    paths
+}
