@@ -55,24 +55,44 @@ fn cached(key: impl std::fmt::Display, value: &impl Serialize) -> Result<Respons
     Ok(Cacheable::mark(key.to_string(), json(value)?))
 }
 
+/// The shape of a class in `?class=`: a digit and `xx` (HTTP, SIP) or `yz`
+/// (SMTP, FTP), in any case.
+pub const CLASS_PATTERN: &str = "^[1-6]([xX][xX]|[yY][zZ])$";
+
 /// `?class=` of the code list.
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct CodesQuery {
-    /// A class such as 4xx or 5yz
+    /// A class such as 4xx (HTTP, SIP) or 5yz (SMTP, FTP); a class the
+    /// protocol does not have lists no codes.
+    #[param(pattern = "^[1-6]([xX][xX]|[yY][zZ])$", example = "4xx")]
+    #[serde(default, deserialize_with = "present")]
     pub class: Option<String>,
+}
+
+/// A parameter that is present, even when empty (`?class=` is an empty
+/// class, refused, not an absent one).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 /// `?q=&limit=` of the search.
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// What to look for, e.g. 407, 4xx, too many, smtp 5.7.1
+    /// What to look for, e.g. 407, 4xx, too many, smtp 5.7.1: at most 200
+    /// characters, not only spaces.
     #[serde(default)]
-    #[param(required = true)]
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        pattern = "\\S",
+        example = "too many requests"
+    )]
     pub q: String,
-    /// 1 to 100, default 10
-    #[param(value_type = Option<usize>)]
+    /// How many results, 1 to 100 (default 10).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 10)]
     pub limit: Option<String>,
 }
 
@@ -94,7 +114,7 @@ pub struct ClassCount {
 }
 
 /// The protocols in the catalog with their classes and counts.
-#[utoipa::path(get, path = routes::ApiProtocols::PATH, responses((status = 200, body = Vec<ProtocolSummary>)))]
+#[utoipa::path(get, path = routes::ApiProtocols::PATH, responses((status = 200, description = "Every protocol with its classes and counts", body = Vec<ProtocolSummary>)))]
 pub async fn protocols(path: routes::ApiProtocols) -> Result<Response, WebError> {
     {
         let list: Vec<ProtocolSummary> = catalog()
@@ -139,51 +159,42 @@ pub struct CodeList<'a> {
     pub codes: Vec<EntryRef<'a>>,
 }
 
+/// Whether `c` has the shape of [`CLASS_PATTERN`].
+fn is_class(c: &str) -> bool {
+    let b = c.as_bytes();
+    b.len() == 3
+        && (b'1'..=b'6').contains(&b[0])
+        && (b[1..].eq_ignore_ascii_case(b"xx") || b[1..].eq_ignore_ascii_case(b"yz"))
+}
+
 /// Every code of a protocol, optionally of one class (`?class=4xx`).
 #[utoipa::path(
     get,
     path = routes::ApiCodes::PATH,
     params(
-        ("protocol" = String, Path, description = "http, smtp, grpc, websocket, ftp, sip or dns"),
+        ("protocol" = Protocol, Path, description = "http, smtp, grpc, websocket, ftp, sip or dns", example = "http"),
         CodesQuery
     ),
-    responses((status = 200, body = CodeList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "The codes of the protocol, of one class if asked", body = CodeList), (status = 400, description = "A parameter is not valid", body = ErrorBody), (status = 404, description = "No such protocol, code or comparison; suggestions name the nearest", body = ErrorBody))
 )]
 pub async fn codes(
     path: routes::ApiCodes,
     Query(query): Query<CodesQuery>,
 ) -> Result<Response, WebError> {
     let p = protocol_of(&path.protocol)?;
-    let class = query
-        .class
-        .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty());
+    let class = match query.class {
+        None => None,
+        Some(c) if is_class(&c) => Some(c.to_ascii_lowercase()),
+        Some(c) => {
+            return Err(WebError::bad_request(format!(
+                "“{}” is not a class: use a digit and xx (4xx) or yz (5yz).",
+                shorten(&c)
+            )));
+        }
+    };
     let list = catalog()
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    if let Some(c) = &class {
-        let mut keys: Vec<&str> = list
-            .entries
-            .iter()
-            .filter_map(|e| e.class.as_ref())
-            .map(|k| k.key.as_str())
-            .collect();
-        keys.sort();
-        keys.dedup();
-        if !keys.contains(&c.as_str()) {
-            let message = if keys.is_empty() {
-                format!("{} has no classes.", p.name())
-            } else {
-                format!(
-                    "Unknown class “{}” for {}; classes: {}.",
-                    shorten(c),
-                    p.name(),
-                    keys.join(", ")
-                )
-            };
-            return Err(WebError::bad_request(message));
-        }
-    }
     let canonical = routes::ApiCodes {
         protocol: p.slug().into(),
     };
@@ -230,8 +241,8 @@ pub struct CodeDocument<'a> {
 #[utoipa::path(
     get,
     path = routes::ApiCode::PATH,
-    params(("protocol" = String, Path), ("code" = String, Path, description = "A code, an id such as 444-nginx, or a name such as not-found")),
-    responses((status = 200, body = CodeDocument), (status = 404, body = ErrorBody))
+    params(("protocol" = Protocol, Path, description = "http, smtp, grpc, websocket, ftp, sip or dns", example = "http"), ("code" = String, Path, description = "A code, an id such as 444-nginx, or a name such as not-found", example = "407")),
+    responses((status = 200, description = "Everything the catalog knows of the code", body = CodeDocument), (status = 400, description = "A parameter is not valid", body = ErrorBody), (status = 404, description = "No such protocol, code or comparison; suggestions name the nearest", body = ErrorBody))
 )]
 pub async fn code(code: Code<routes::ApiCode>) -> Result<Response, WebError> {
     let catalog = catalog();
@@ -266,8 +277,8 @@ pub async fn code(code: Code<routes::ApiCode>) -> Result<Response, WebError> {
 #[utoipa::path(
     get,
     path = routes::ApiCompare::PATH,
-    params(("protocol" = String, Path), ("pair" = String, Path, description = "Two codes as 101-vs-407")),
-    responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
+    params(("protocol" = Protocol, Path, description = "http, smtp, grpc, websocket, ftp, sip or dns", example = "http"), ("pair" = String, Path, description = "Two codes as 101-vs-407 (ascending; the other order redirects)", example = "101-vs-407")),
+    responses((status = 200, description = "The comparison of the two codes", body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 400, description = "A parameter is not valid", body = ErrorBody), (status = 404, description = "No such protocol, code or comparison; suggestions name the nearest", body = ErrorBody))
 )]
 pub async fn compare_codes(pair: Compared<routes::ApiCompare>) -> Result<Response, WebError> {
     comparison(pair).await
@@ -277,8 +288,8 @@ pub async fn compare_codes(pair: Compared<routes::ApiCompare>) -> Result<Respons
 #[utoipa::path(
     get,
     path = routes::ApiCompareCross::PATH,
-    params(("protocol" = String, Path), ("pair" = String, Path, description = "A code and the second protocol, as 14-vs-http"), ("code" = String, Path)),
-    responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
+    params(("protocol" = Protocol, Path, description = "The first code's protocol", example = "grpc"), ("pair" = String, Path, description = "A code and the second protocol, as 14-vs-http", example = "14-vs-http"), ("code" = String, Path, description = "The second code", example = "503")),
+    responses((status = 200, description = "The comparison of two codes that map onto each other", body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 400, description = "A parameter is not valid", body = ErrorBody), (status = 404, description = "No such protocol, code or comparison; suggestions name the nearest", body = ErrorBody))
 )]
 pub async fn compare_cross(pair: Compared<routes::ApiCompareCross>) -> Result<Response, WebError> {
     comparison(pair).await
@@ -300,7 +311,7 @@ pub async fn comparison<P: PairPath>(Compared(pair, _): Compared<P>) -> Result<R
     get,
     path = routes::ApiSearch::PATH,
     params(SearchParams),
-    responses((status = 200, body = SearchJson), (status = 400, body = ErrorBody))
+    responses((status = 200, description = "Ranked results, with why each matched", body = SearchJson), (status = 400, description = "A parameter is not valid", body = ErrorBody))
 )]
 pub async fn search_codes(
     _: routes::ApiSearch,
@@ -308,7 +319,15 @@ pub async fn search_codes(
 ) -> Result<Response, WebError> {
     let q = params.q.trim();
     if q.is_empty() {
-        return Err(WebError::bad_request("The query parameter q is required."));
+        return Err(WebError::bad_request(
+            "The query parameter q is required and must not be only spaces.",
+        ));
+    }
+    if params.q.chars().count() > search::MAX_QUERY_CHARS {
+        return Err(WebError::bad_request(format!(
+            "q may be at most {} characters.",
+            search::MAX_QUERY_CHARS
+        )));
     }
     let limit = match &params.limit {
         None => search::DEFAULT_LIMIT,
@@ -341,7 +360,7 @@ pub struct ProtocolDump<'a> {
 }
 
 /// The whole catalog in one document.
-#[utoipa::path(get, path = routes::ApiCatalog::PATH, responses((status = 200, body = CatalogDump)))]
+#[utoipa::path(get, path = routes::ApiCatalog::PATH, responses((status = 200, description = "The whole catalog: every protocol's codes, the curated pairs and the situations", body = CatalogDump)))]
 pub async fn full_catalog(path: routes::ApiCatalog) -> Result<Response, WebError> {
     let c = catalog();
     cached(

@@ -1,5 +1,6 @@
 //! The one integration test binary: a module per feature.
 
+mod api_contract;
 mod catalog;
 mod cli;
 mod compare;

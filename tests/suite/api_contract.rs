@@ -1,0 +1,67 @@
+//! The API document tells the truth: openapi-spec-validator finds it valid,
+//! and schemathesis, generating requests from it with every check on, finds
+//! no answer that contradicts it (a schema-valid request refused, a
+//! schema-violating one accepted, an undocumented status or body).
+
+use crate::conformance::start;
+use statusatlas::web::live::LiveConfig;
+
+#[tokio::test]
+#[ignore = "needs openapi-spec-validator from PyPI; scripts/test.sh runs it"]
+async fn openapi_spec_validator_finds_the_document_valid() {
+    let dir = tempdir();
+    let path = dir.join("openapi.json");
+    std::fs::write(&path, statusatlas::web::openapi_json()).unwrap();
+    let tool = crate::support::venv_python().with_file_name("openapi-spec-validator");
+    let out = tokio::process::Command::new(tool)
+        .arg(&path)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs schemathesis from PyPI; scripts/test.sh runs it"]
+async fn schemathesis_with_every_check_finds_no_failure() {
+    let addr = start(LiveConfig::default()).await;
+    let tool = crate::support::venv_python().with_file_name("schemathesis");
+    let out = tokio::process::Command::new(tool)
+        .args([
+            "run",
+            &format!("http://{addr}/api/openapi.json"),
+            "--checks",
+            "all",
+            "--max-examples",
+            "60",
+            "--seed",
+            "1",
+            "--no-color",
+        ])
+        .env("SCHEMATHESIS_TELEMETRY", "false")
+        .current_dir(tempdir())
+        .output()
+        .await
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.contains("No issues found"),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "statusatlas-api-contract-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
