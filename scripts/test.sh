@@ -2,7 +2,10 @@
 # The whole test suite: the Rust tests (catalog, CLI, search, comparisons,
 # web) and the browser tests in headless Chromium. Installs what it needs on a
 # fresh machine: Debian's chromium, nginx, python3 and Node.js when missing,
-# and the npm packages of e2e/ from its lock file.
+# the Debian libraries whose status constants the suite checks (Go's source,
+# Rack, Symfony HttpFoundation, Apache HttpCore 5), the PyPI packages of
+# scripts/requirements-test.txt in .venv/, and the npm packages of e2e/ from
+# its lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,15 +18,26 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+ls /usr/share/go-*/src/net/http/status.go >/dev/null 2>&1 || missing+=(golang-1.19-src)
+command -v ruby >/dev/null 2>&1 && ruby -e 'require "rack"' >/dev/null 2>&1 || missing+=(ruby-rack)
+[ -f /usr/share/php/Symfony/Component/HttpFoundation/Response.php ] || missing+=(php-symfony-http-foundation)
+[ -f /usr/share/java/httpcore5.jar ] || missing+=(libhttpcore5-java)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt .venv/requirements-test.txt; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q -r scripts/requirements-test.txt
+  cp scripts/requirements-test.txt .venv/requirements-test.txt
 fi
 
 if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ] || [ ! -d e2e/node_modules/badge-maker ]; then
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 
-cargo test --locked
+cargo test --locked -- --include-ignored
 (cd e2e && node --test)

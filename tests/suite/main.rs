@@ -3,6 +3,7 @@
 mod catalog;
 mod cli;
 mod compare;
+mod constants;
 mod embed;
 mod export;
 mod live;
