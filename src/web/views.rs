@@ -214,6 +214,9 @@ pub struct CardView {
     pub tone: String,
     /// What the class adds, for SMTP enhanced codes read in one class.
     pub class_note: Option<String>,
+    /// (library label, every name with its versions, current first); filled
+    /// for embeds only, since code pages show the fuller constants table.
+    pub constants: Vec<(String, String)>,
 }
 
 pub fn card(e: &Entry, base: &str) -> CardView {
@@ -243,7 +246,20 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         fixes: fixes(e),
         facts: compare::entry_facts(e),
         tone: tone(e),
+        constants: Vec::new(),
     }
+}
+
+/// The card with its constants section, as embeds show it: per library,
+/// the current name first and the others with the releases they hold in.
+pub fn card_with_constants(e: &Entry, base: &str) -> CardView {
+    let mut view = card(e, base);
+    view.constants = e
+        .constants_detail
+        .iter()
+        .map(|c| (c.label.clone(), c.summary()))
+        .collect();
+    view
 }
 
 /// (audience, advice) rows of "How to fix it".

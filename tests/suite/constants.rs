@@ -486,3 +486,59 @@ fn httpcore5_constants_match_the_debian_jar() {
         .collect();
     assert!(check(Protocol::Http, "httpcore5", &version, &library) > 50);
 }
+
+/// The 413 page, API entry, embed and CLI card all show Spring's current
+/// name first and the older names with their releases.
+#[tokio::test]
+async fn every_surface_shows_the_current_name_first_with_ranges() {
+    use crate::support::{body_text, get};
+    let page = body_text(get("/http/413").await).await;
+    let row = page
+        .split("<tr>")
+        .find(|r| r.contains("Java Spring HttpStatus"))
+        .expect("a Spring row on the 413 page");
+    let current = row
+        .find("HttpStatus.CONTENT_TOO_LARGE")
+        .expect("current name");
+    let old = row
+        .find("HttpStatus.PAYLOAD_TOO_LARGE (deprecated in 7.0)")
+        .expect("old name");
+    assert!(current < old && row.contains("≥ 7.0"), "{row}");
+    assert!(row.contains("Spring Framework 5.3 – 7.0.9"), "{row}");
+
+    let v: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/http/codes/413").await).await).unwrap();
+    assert_eq!(v["constants"]["spring"], "HttpStatus.CONTENT_TOO_LARGE");
+    let spring = v["constants_detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["ecosystem"] == "spring")
+        .unwrap();
+    assert_eq!(spring["names"][0]["since"], "7.0");
+    assert_eq!(spring["names"][1]["deprecated"], "7.0");
+    assert_eq!(
+        spring["names"][2]["note"],
+        "≤ 6.2, deprecated, removed in 7.0"
+    );
+
+    let embed = body_text(get("/embed/http/420-spring?size=large").await).await;
+    assert!(
+        embed.contains("HttpStatus.METHOD_FAILURE (≤ 6.2, deprecated, removed in 7.0)"),
+        "the embed card shows the range"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+        .args(["--color", "never", "http", "413"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Java Spring HttpStatus"))
+        .expect("a Spring line in the CLI card");
+    assert!(
+        line.contains("HttpStatus.CONTENT_TOO_LARGE (≥ 7.0) · HttpStatus.PAYLOAD_TOO_LARGE (deprecated in 7.0)"),
+        "{line}"
+    );
+}
