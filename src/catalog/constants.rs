@@ -187,11 +187,38 @@ impl ConstantName {
 
 /// A constant as a data file writes it: one name for the whole covered
 /// range, or a list of names with their ranges.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub(crate) enum RawConstant {
     Name(String),
     Names(Vec<RawConstantName>),
+}
+
+/// By hand rather than `untagged`, so that a wrong field inside a list is
+/// reported as such instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RawConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawConstant;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name, or a list of { name, since?, until?, removed?, deprecated? }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawConstant, E> {
+                Ok(RawConstant::Name(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawConstant, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<RawConstantName>()? {
+                    names.push(n);
+                }
+                Ok(RawConstant::Names(names))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl RawConstant {

@@ -542,3 +542,65 @@ async fn every_surface_shows_the_current_name_first_with_ranges() {
         "{line}"
     );
 }
+
+/// Every defect of a constants table is refused with a message naming it.
+#[test]
+fn validation_names_each_constants_defect() {
+    use statusatlas::catalog::load_from_sources;
+    let http = std::fs::read_to_string(repo().join("data/http.toml")).unwrap();
+    let spring_413 = "spring = [\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", since = \"7.0\" },";
+    assert!(http.contains(spring_413));
+    let load = |text: &str| {
+        load_from_sources(
+            &[(Protocol::Http, "http.toml", text)],
+            ("pairs.toml", "pair = []"),
+            ("situations.toml", "situation = []"),
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    };
+    load(&http).expect("the real data loads");
+    let cases = [
+        (
+            http.replacen("go = \"http.StatusContinue\"", "cobol = \"CONTINUE\"", 1),
+            "unknown ecosystem \"cobol\"",
+        ),
+        (
+            http.replacen("go = \"http.StatusContinue\"", "go = \"http. StatusContinue\"", 1),
+            "must be one token",
+        ),
+        (
+            http.replacen(spring_413, "spring = [\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", since = \"seven\" },", 1),
+            "\"seven\" is not a dotted version",
+        ),
+        (
+            http.replacen(spring_413, "spring = [\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", since = \"9.0\" },", 1),
+            "outside the covered releases 5.3 – 7.0.9",
+        ),
+        (
+            http.replacen(spring_413, "spring = [\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", until = \"6.2\" },", 1),
+            "until and removed go together",
+        ),
+        (
+            http.replacen(spring_413, "spring = [\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", since = \"7.0\", until = \"6.0\", removed = \"7.0.1\" },", 1),
+            "since must come before until",
+        ),
+        (
+            http.replacen(spring_413, "spring = [\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", since = \"7.0\", colour = \"red\" },", 1),
+            "unknown field",
+        ),
+        (
+            http.replacen(
+                spring_413,
+                "spring = [\n  { name = \"HttpStatus.REQUEST_ENTITY_TOO_LARGE\", until = \"6.2\", removed = \"7.0\" },\n  { name = \"HttpStatus.CONTENT_TOO_LARGE\", since = \"7.0\" },",
+                1,
+            ),
+            "the first name must be the one to use with 7.0.9",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_ne!(text, http, "the case {expected:?} changes the data");
+        let err = load(&text).expect_err(expected);
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+    }
+}
