@@ -190,8 +190,9 @@ fn the_simple_field_is_the_current_name_and_ranges_are_honest() {
     );
 }
 
-#[test]
-fn rust_http_crate_names_match_the_resolved_crate() {
+/// The version and source directory of a crate the build resolved, from
+/// `cargo metadata`.
+fn resolved_crate(name: &str) -> (String, PathBuf) {
     let metadata = run(
         env!("CARGO"),
         &[
@@ -207,11 +208,19 @@ fn rust_http_crate_names_match_the_resolved_crate() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["name"] == "http" && p["version"].as_str().is_some_and(|v| v.starts_with("1.")))
-        .expect("the http 1.x crate is a dependency");
-    let version = package["version"].as_str().unwrap();
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is a dependency"));
     let manifest = Path::new(package["manifest_path"].as_str().unwrap());
-    let source = std::fs::read_to_string(manifest.parent().unwrap().join("src/status.rs")).unwrap();
+    (
+        package["version"].as_str().unwrap().to_string(),
+        manifest.parent().unwrap().to_path_buf(),
+    )
+}
+
+#[test]
+fn rust_http_crate_names_match_the_resolved_crate() {
+    let (version, dir) = resolved_crate("http");
+    let source = std::fs::read_to_string(dir.join("src/status.rs")).unwrap();
     // The crate lists its constants as `(407, PROXY_AUTHENTICATION_REQUIRED, "...");`
     let mut library = HashMap::new();
     for line in source.lines() {
@@ -227,7 +236,30 @@ fn rust_http_crate_names_match_the_resolved_crate() {
         }
     }
     assert!(library.len() > 50, "parsed {} constants", library.len());
-    assert!(check(Protocol::Http, "rust", version, &library) > 50);
+    assert!(check(Protocol::Http, "rust", &version, &library) > 50);
+}
+
+#[test]
+fn tungstenite_close_codes_match_the_resolved_crate() {
+    let (version, dir) = resolved_crate("tungstenite");
+    let source = std::fs::read_to_string(dir.join("src/protocol/frame/coding.rs")).unwrap();
+    // `impl From<u16> for CloseCode` maps each number: `1000 => Normal,`.
+    let start = source
+        .find("impl From<u16> for CloseCode")
+        .expect("the From<u16> impl");
+    let mut library = HashMap::new();
+    for line in source[start..].lines().skip(1) {
+        if line.starts_with('}') {
+            break;
+        }
+        if let Some((code, name)) = line.trim().trim_end_matches(',').split_once(" => ")
+            && let Ok(code) = code.parse::<u16>()
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            library.insert(format!("CloseCode::{name}"), code);
+        }
+    }
+    assert!(check(Protocol::Websocket, "rust", &version, &library) >= 10);
 }
 
 #[test]
