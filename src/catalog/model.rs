@@ -293,14 +293,6 @@ impl Entry {
         variant
     }
 
-    /// (ecosystem label, current name) in display order.
-    pub fn constants_in_order(&self) -> Vec<(&str, &str)> {
-        self.constants_detail
-            .iter()
-            .map(|c| (c.label.as_str(), c.current().name.as_str()))
-            .collect()
-    }
-
     /// "HTTP 407"; Extended DNS Errors are "DNS EDE 18", since they share
     /// numbers with RCODEs.
     pub fn label(&self) -> String {
