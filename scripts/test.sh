@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: the Rust tests (catalog, CLI, search, comparisons,
 # web), including those marked #[ignore] because they need a program beyond
-# Rust (Python, Node, curl, nginx), and the browser tests in headless
-# Chromium. Installs what it needs on a fresh machine: Debian's chromium,
-# nginx, curl, python3 (with venv) and Node.js when missing, the npm packages
-# of e2e/ from its lock file, and the PyPI packages of
-# scripts/requirements-test.txt into .venv/. Plain `cargo test` runs everything that needs only Rust.
+# Rust (Python, Node, curl, nginx, Debian libraries), and the browser tests in
+# headless Chromium. Installs what it needs on a fresh machine: Debian's
+# chromium, nginx, curl, python3 (with venv) and Node.js when missing, the
+# Debian libraries whose status constants the suite checks (Go's source, Rack,
+# Symfony HttpFoundation, Apache HttpCore 5), the PyPI packages of
+# scripts/requirements-test.txt into .venv/, and the npm packages of e2e/ from
+# its lock file. Plain `cargo test` runs everything that needs only Rust.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,24 +21,24 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+ls /usr/share/go-*/src/net/http/status.go >/dev/null 2>&1 || missing+=(golang-1.19-src)
+command -v ruby >/dev/null 2>&1 && ruby -e 'require "rack"' >/dev/null 2>&1 || missing+=(ruby-rack)
+[ -f /usr/share/php/Symfony/Component/HttpFoundation/Response.php ] || missing+=(php-symfony-http-foundation)
+[ -f /usr/share/java/httpcore5.jar ] || missing+=(libhttpcore5-java)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt .venv/requirements-test.txt; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q -r scripts/requirements-test.txt
+  cp scripts/requirements-test.txt .venv/requirements-test.txt
 fi
 
 if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ] || [ ! -d e2e/node_modules/badge-maker ]; then
   (cd e2e && npm ci --no-audit --no-fund)
-fi
-
-# Python clients the tests drive (pinned), in a virtual environment of the
-# repository's own: .venv/
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-if ! cmp -s scripts/requirements-test.txt .venv/installed-requirements.txt; then
-  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
-  cp scripts/requirements-test.txt .venv/installed-requirements.txt
 fi
 
 cargo test --locked -- --include-ignored

@@ -1,6 +1,7 @@
 //! Parsing the data files and building the catalog. Every problem found is
 //! collected, so one run shows all of them instead of the first.
 
+use super::constants::RawEcosystems;
 use super::model::{Entry, RawFile, RawPairs, RawSituations};
 use super::protocol::Protocol;
 use super::{Catalog, ProtocolCodes, validate};
@@ -46,6 +47,11 @@ pub const EMBEDDED: &[(Protocol, &str, &str)] = &[
 ];
 
 pub const EMBEDDED_PAIRS: (&str, &str) = ("data/pairs.toml", include_str!("../../data/pairs.toml"));
+/// The libraries that name codes, and the releases our constants cover.
+pub const EMBEDDED_LIBRARIES: (&str, &str) = (
+    "data/libraries.toml",
+    include_str!("../../data/libraries.toml"),
+);
 pub const EMBEDDED_SITUATIONS: (&str, &str) = (
     "data/situations.toml",
     include_str!("../../data/situations.toml"),
@@ -80,6 +86,13 @@ pub fn load_from_sources(
     situations: (&str, &str),
 ) -> Result<Catalog, CatalogError> {
     let mut problems = Vec::new();
+    let ecosystems = match toml::from_str::<RawEcosystems>(EMBEDDED_LIBRARIES.1) {
+        Ok(raw) => raw.ecosystem,
+        Err(e) => {
+            problems.push(format!("{}: {e}", EMBEDDED_LIBRARIES.0));
+            Vec::new()
+        }
+    };
     let mut protocols = Vec::new();
     for &(protocol, name, text) in files {
         match toml::from_str::<RawFile>(text) {
@@ -87,7 +100,7 @@ pub fn load_from_sources(
                 let entries = raw
                     .code
                     .into_iter()
-                    .map(|r| Entry::from_raw(protocol, r))
+                    .map(|r| Entry::from_raw(protocol, r, &ecosystems, &mut problems))
                     .collect();
                 protocols.push(ProtocolCodes::new(protocol, entries));
             }
@@ -109,7 +122,7 @@ pub fn load_from_sources(
         }
     };
     protocols.sort_by_key(|p| p.protocol);
-    let catalog = Catalog::new(protocols, pair_list, situation_list);
+    let catalog = Catalog::new(protocols, pair_list, situation_list, ecosystems);
     problems.extend(validate::validate(&catalog));
     if problems.is_empty() {
         Ok(catalog)

@@ -3,6 +3,7 @@
 //!
 //! Domain code only: nothing here knows about HTTP serving or terminals.
 
+pub mod constants;
 mod load;
 mod model;
 pub mod protocol;
@@ -11,9 +12,10 @@ mod registry;
 mod validate;
 
 pub use crate::text::article_for;
-pub use load::{CatalogError, EMBEDDED, load_embedded, load_from_sources};
+pub use constants::{ConstantName, Constants, Ecosystem};
+pub use load::{CatalogError, EMBEDDED, EMBEDDED_LIBRARIES, load_embedded, load_from_sources};
 pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status};
-pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
+pub use protocol::{Class, Protocol};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 
@@ -26,6 +28,7 @@ pub struct Catalog {
     protocols: Vec<ProtocolCodes>,
     pairs: Vec<Pair>,
     situations: Vec<Situation>,
+    ecosystems: Vec<Ecosystem>,
 }
 
 /// The entries of one protocol in data-file order, with an index by id.
@@ -80,12 +83,24 @@ impl ProtocolCodes {
 }
 
 impl Catalog {
-    fn new(protocols: Vec<ProtocolCodes>, pairs: Vec<Pair>, situations: Vec<Situation>) -> Catalog {
+    fn new(
+        protocols: Vec<ProtocolCodes>,
+        pairs: Vec<Pair>,
+        situations: Vec<Situation>,
+        ecosystems: Vec<Ecosystem>,
+    ) -> Catalog {
         Catalog {
             protocols,
             pairs,
             situations,
+            ecosystems,
         }
+    }
+
+    /// Every library that names codes, in display order within each
+    /// protocol, from `data/libraries.toml`.
+    pub fn ecosystems(&self) -> &[Ecosystem] {
+        &self.ecosystems
     }
 
     pub fn situations(&self) -> &[Situation] {

@@ -133,7 +133,7 @@ pub(crate) struct RawEntry {
     pub sent_by: Vec<String>,
     pub retry: Retry,
     #[serde(default)]
-    pub constants: BTreeMap<String, String>,
+    pub constants: BTreeMap<String, super::constants::RawConstant>,
     pub http_mapping: Option<u16>,
     pub sendable: Option<bool>,
     pub long_name: Option<String>,
@@ -178,7 +178,13 @@ pub struct Entry {
     pub aliases: Vec<String>,
     pub sent_by: Vec<String>,
     pub retry: Retry,
+    /// Ecosystem key → the name to use with the library's newest covered
+    /// release. Kept simple for existing consumers; `constants_detail` has
+    /// every name with its version range.
     pub constants: BTreeMap<String, String>,
+    /// Per ecosystem, in display order: the library, the releases our data
+    /// covers, and every name with the versions it holds in (current first).
+    pub constants_detail: Vec<super::constants::Constants>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_mapping: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,8 +202,47 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn from_raw(protocol: Protocol, raw: RawEntry) -> Entry {
+    /// Builds an entry from its table; constants of ecosystems that
+    /// `ecosystems` does not define for the protocol come back as problems.
+    pub(crate) fn from_raw(
+        protocol: Protocol,
+        raw: RawEntry,
+        ecosystems: &[super::constants::Ecosystem],
+        problems: &mut Vec<String>,
+    ) -> Entry {
         let id = raw.id.unwrap_or_else(|| raw.code.clone());
+        let mut raw_constants = raw.constants;
+        let mut constants_detail = Vec::new();
+        for eco in super::constants::ecosystems_of(ecosystems, protocol) {
+            if let Some(c) = raw_constants.remove(&eco.key) {
+                let mut names = c.into_names();
+                for n in &mut names {
+                    n.note = n.describe(eco.since.as_deref());
+                }
+                for p in super::constants::problems(eco, &names) {
+                    problems.push(format!("{} {id}: {p}", protocol.name()));
+                }
+                if !names.is_empty() {
+                    constants_detail.push(super::constants::Constants {
+                        ecosystem: eco.key.clone(),
+                        label: eco.label.clone(),
+                        library: eco.library.clone(),
+                        versions: eco.versions(),
+                        names,
+                    });
+                }
+            }
+        }
+        for key in raw_constants.keys() {
+            problems.push(format!(
+                "{} {id}: unknown ecosystem {key:?} in constants",
+                protocol.name()
+            ));
+        }
+        let constants = constants_detail
+            .iter()
+            .map(|c| (c.ecosystem.clone(), c.current().name.clone()))
+            .collect();
         let class = protocol.class_of(&raw.code, raw.kind.as_deref());
         Entry {
             protocol,
@@ -222,7 +267,8 @@ impl Entry {
             aliases: raw.aliases,
             sent_by: raw.sent_by,
             retry: raw.retry,
-            constants: raw.constants,
+            constants,
+            constants_detail,
             http_mapping: raw.http_mapping,
             sendable: raw.sendable,
             long_name: raw.long_name,
@@ -245,20 +291,6 @@ impl Entry {
         variant.base_id = Some(self.id.clone());
         variant.class_note = Some(class_entry.summary.clone());
         variant
-    }
-
-    /// (ecosystem label, constant) in the display order of `ECOSYSTEMS`.
-    pub fn constants_in_order(&self) -> Vec<(&'static str, &str)> {
-        super::protocol::ECOSYSTEMS
-            .iter()
-            .filter_map(|(key, _)| {
-                let value = self.constants.get(*key)?;
-                Some((
-                    super::protocol::ecosystem_label(self.protocol, key)?,
-                    value.as_str(),
-                ))
-            })
-            .collect()
     }
 
     /// "HTTP 407"; Extended DNS Errors are "DNS EDE 18", since they share

@@ -2,7 +2,7 @@
 //! function runs at start-up and in the test suite.
 
 use super::model::{Entry, Status};
-use super::protocol::{ECOSYSTEMS, Protocol};
+use super::protocol::Protocol;
 use super::registry;
 use super::{Catalog, ProtocolCodes};
 use crate::text::prose_problems;
@@ -182,14 +182,6 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
     for a in &e.aliases {
         if a.trim().is_empty() || a != &a.to_lowercase() {
             problems.push(format!("{at}: alias {a:?} must be lowercase and not empty"));
-        }
-    }
-    for (key, value) in &e.constants {
-        if !ECOSYSTEMS.iter().any(|(k, _)| k == key) {
-            problems.push(format!("{at}: unknown ecosystem {key:?} in constants"));
-        }
-        if value.trim().is_empty() || value.contains(char::is_whitespace) {
-            problems.push(format!("{at}: constant for {key} must be one token"));
         }
     }
     if let Some(ex) = &e.example

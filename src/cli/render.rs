@@ -107,10 +107,14 @@ pub fn card(out: &mut impl Write, catalog: &Catalog, e: &Entry) -> io::Result<()
     }
     if !e.constants.is_empty() {
         heading(out, "Constants")?;
-        let labelled = e.constants_in_order();
-        let pad = labelled.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-        for (label, value) in labelled {
-            writeln!(out, "  {label:<pad$}  {value}")?;
+        let pad = e
+            .constants_detail
+            .iter()
+            .map(|c| c.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        for c in &e.constants_detail {
+            writeln!(out, "  {:<pad$}  {}", c.label, c.summary())?;
         }
     }
     Ok(())

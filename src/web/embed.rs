@@ -97,7 +97,7 @@ impl Subject {
 
     fn views(&self, base: &str) -> Result<(Option<CardView>, Option<ComparisonView>), WebError> {
         Ok(match self {
-            Subject::Code(e) => (Some(views::card(e, base)), None),
+            Subject::Code(e) => (Some(views::card_with_constants(e, base)), None),
             Subject::Pair(a, b) => {
                 let c = compare::compare(catalog(), a, b)
                     .map_err(|e| WebError::not_found(e.to_string()))?;

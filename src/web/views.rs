@@ -196,6 +196,9 @@ pub struct CardView {
     pub tone: String,
     /// What the class adds, for SMTP enhanced codes read in one class.
     pub class_note: Option<String>,
+    /// (library label, every name with its versions, current first); filled
+    /// for embeds only, since code pages show the fuller constants table.
+    pub constants: Vec<(String, String)>,
 }
 
 pub fn card(e: &Entry, base: &str) -> CardView {
@@ -225,7 +228,20 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         fixes: fixes(e),
         facts: compare::entry_facts(e),
         tone: tone(e),
+        constants: Vec::new(),
     }
+}
+
+/// The card with its constants section, as embeds show it: per library,
+/// the current name first and the others with the releases they hold in.
+pub fn card_with_constants(e: &Entry, base: &str) -> CardView {
+    let mut view = card(e, base);
+    view.constants = e
+        .constants_detail
+        .iter()
+        .map(|c| (c.label.clone(), c.summary()))
+        .collect();
+    view
 }
 
 /// (audience, advice) rows of "How to fix it".
@@ -288,11 +304,36 @@ pub fn comparison(c: &Comparison, base: &str) -> ComparisonView {
     }
 }
 
-/// (ecosystem label, constant) rows in display order.
-pub fn constants(e: &Entry) -> Vec<(&'static str, String)> {
-    e.constants_in_order()
-        .into_iter()
-        .map(|(l, v)| (l, v.to_string()))
+/// One row of a code page's constants table.
+pub struct ConstantRow {
+    /// "Java Spring HttpStatus".
+    pub label: String,
+    /// "Spring Framework 5.3 – 7.0.9": the library and the releases covered.
+    pub library: String,
+    /// The name to use with the newest covered release.
+    pub name: String,
+    /// Its range and marks ("≥ 7.0"), empty when it holds throughout.
+    pub note: String,
+    /// Older or newer names with their notes: "PAYLOAD_TOO_LARGE (deprecated in 7.0)".
+    pub others: Vec<String>,
+}
+
+/// The constants table of a code page: current name first, then the others
+/// with the versions they hold in, per ecosystem in display order.
+pub fn constants(e: &Entry) -> Vec<ConstantRow> {
+    e.constants_detail
+        .iter()
+        .map(|c| ConstantRow {
+            label: c.label.clone(),
+            library: if c.versions.is_empty() {
+                c.library.clone()
+            } else {
+                format!("{} {}", c.library, c.versions)
+            },
+            name: c.current().name.clone(),
+            note: c.current().note.clone(),
+            others: c.names[1..].iter().map(|n| n.display()).collect(),
+        })
         .collect()
 }
 
@@ -320,7 +361,7 @@ pub struct CodePage {
     pub card: CardView,
     pub id: String,
     pub example: Option<crate::catalog::Example>,
-    pub constants: Vec<(&'static str, String)>,
+    pub constants: Vec<ConstantRow>,
     pub related: Vec<Link>,
     pub comparisons: Vec<Link>,
     pub elsewhere: Vec<Link>,

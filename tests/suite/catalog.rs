@@ -1,10 +1,10 @@
 //! The catalog: validation, agreement with the registries row by row, and
-//! constants checked against the real libraries that define them.
+//! how widely constants are named (checks against the libraries themselves
+//! are in `constants`).
 
 use crate::support::{registries_dir, registry_rows};
 use statusatlas::catalog::{Entry, Protocol, Status, catalog, load_embedded, load_from_sources};
-use std::collections::{BTreeMap, HashMap};
-use std::process::Command;
+use std::collections::BTreeMap;
 
 fn http() -> Vec<&'static Entry> {
     catalog()
@@ -303,145 +303,6 @@ fn validation_checks_http_phrases_against_the_registry() {
     assert!(err.contains("Payload Too Large"), "{err}");
 }
 
-/// (code, constant) pairs of one ecosystem, for registered HTTP codes.
-fn our_constants(ecosystem: &str) -> BTreeMap<u16, String> {
-    http()
-        .into_iter()
-        .filter(|e| e.status != Status::Unofficial)
-        .filter_map(|e| Some((e.code.parse().unwrap(), e.constants.get(ecosystem)?.clone())))
-        .collect()
-}
-
-/// Checks our constants against what a library defines: every constant we
-/// name exists with our code, and every code the library names has ours.
-fn check_against(ecosystem: &str, prefix: &str, library: &HashMap<String, u16>) {
-    let ours = our_constants(ecosystem);
-    assert!(
-        !library.is_empty(),
-        "the {ecosystem} library defined nothing"
-    );
-    for (code, constant) in &ours {
-        let name = constant
-            .strip_prefix(prefix)
-            .unwrap_or_else(|| panic!("{constant} starts with {prefix}"));
-        assert_eq!(
-            library.get(name),
-            Some(code),
-            "{ecosystem}: {constant} is not {code} in the real library"
-        );
-    }
-    let registered: Vec<u16> = http()
-        .iter()
-        .filter(|e| e.status != Status::Unofficial)
-        .map(|e| e.code.parse().unwrap())
-        .collect();
-    for (name, code) in library {
-        if registered.contains(code) {
-            assert!(
-                ours.contains_key(code),
-                "{ecosystem} defines {name} for {code} but the catalog has no constant"
-            );
-        }
-    }
-}
-
-#[test]
-#[ignore = "needs python3; scripts/test.sh runs it"]
-fn python_constants_match_the_standard_library() {
-    let output = Command::new("python3")
-        .args(["-c", "import http, json; print(json.dumps({n: int(v) for n, v in http.HTTPStatus.__members__.items()}))"])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let library: HashMap<String, u16> = serde_json::from_slice(&output.stdout).unwrap();
-    check_against("python", "HTTPStatus.", &library);
-}
-
-#[test]
-fn rust_constants_match_the_http_crate() {
-    let metadata = Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--manifest-path",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
-        ])
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        metadata.status.success(),
-        "{}",
-        String::from_utf8_lossy(&metadata.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
-    let manifest = doc["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "http" && p["version"].as_str().is_some_and(|v| v.starts_with("1.")))
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("the http 1.x crate is a dependency");
-    let source = std::fs::read_to_string(
-        std::path::Path::new(manifest)
-            .parent()
-            .unwrap()
-            .join("src/status.rs"),
-    )
-    .unwrap();
-    // The crate lists its constants as `(407, PROXY_AUTHENTICATION_REQUIRED, "...");`
-    let mut library = HashMap::new();
-    for line in source.lines() {
-        let t = line.trim().trim_start_matches('(');
-        let mut parts = t.splitn(3, ',');
-        if let (Some(code), Some(name)) = (parts.next(), parts.next())
-            && let Ok(code) = code.trim().parse::<u16>()
-        {
-            let name = name.trim();
-            if !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-                library.insert(name.to_string(), code);
-            }
-        }
-    }
-    assert!(
-        library.len() > 50,
-        "parsed {} constants from the http crate",
-        library.len()
-    );
-    check_against("rust", "StatusCode::", &library);
-}
-
-#[test]
-#[ignore = "needs node and e2e/node_modules; scripts/test.sh runs it"]
-fn node_constants_match_the_http_status_codes_package() {
-    let package = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/e2e/node_modules/http-status-codes"
-    );
-    assert!(
-        std::path::Path::new(package).is_dir(),
-        "http-status-codes is not installed: run scripts/test.sh, which runs npm ci in e2e/"
-    );
-    let script = format!(
-        "const {{StatusCodes}} = require({package:?}); const out = {{}}; for (const [k, v] of Object.entries(StatusCodes)) if (typeof v === 'number') out[k] = v; console.log(JSON.stringify(out));"
-    );
-    let output = Command::new("node")
-        .args(["-e", &script])
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let library: HashMap<String, u16> = serde_json::from_slice(&output.stdout).unwrap();
-    check_against("node", "StatusCodes.", &library);
-}
-
 #[test]
 fn registered_codes_name_constants_in_many_ecosystems() {
     let mut per_ecosystem: BTreeMap<&str, usize> = BTreeMap::new();
@@ -453,18 +314,22 @@ fn registered_codes_name_constants_in_many_ecosystems() {
             *per_ecosystem.entry(k.as_str()).or_default() += 1;
         }
     }
-    for key in [
-        "go", "python", "rust", "spring", "dotnet", "node", "rack", "symfony",
-    ] {
+    let http_keys = catalog()
+        .ecosystems()
+        .iter()
+        .filter(|e| e.protocol == Protocol::Http)
+        .map(|e| e.key.as_str())
+        .collect::<Vec<_>>();
+    for &key in &http_keys {
         assert!(
-            per_ecosystem.get(key).copied().unwrap_or(0) >= 50,
+            per_ecosystem.get(key).copied().unwrap_or(0) >= 40,
             "{key}: {per_ecosystem:?}"
         );
     }
     let full = catalog().get(Protocol::Http, "404").unwrap();
     assert_eq!(
         full.constants.len(),
-        8,
-        "404 is named by all eight ecosystems"
+        http_keys.len(),
+        "404 is named by every HTTP ecosystem"
     );
 }

@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod compare;
 mod conformance;
+mod constants;
 mod embed;
 mod export;
 mod hardening;
