@@ -100,6 +100,19 @@ pub enum Sub {
         /// on a public address, none on loopback; 0 turns the limit off).
         #[arg(long)]
         live_rate: Option<u32>,
+        /// Serve the live endpoints (/status/...) on a listener of their own,
+        /// a separate origin, instead of the site's.
+        #[arg(long, conflicts_with = "no_live")]
+        live_addr: Option<String>,
+        /// Public origin of --live-addr (default: http:// and its address).
+        #[arg(long, requires = "live_addr")]
+        live_base_url: Option<String>,
+        /// Serve no live endpoints.
+        #[arg(long)]
+        no_live: bool,
+        /// Most connections open at once; more wait for a free slot.
+        #[arg(long, default_value_t = 1024)]
+        max_connections: usize,
     },
     /// Write the whole site as static files for any web server or CDN.
     Export {
@@ -287,6 +300,10 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             live_max_delay,
             live_max_delayed,
             live_rate,
+            live_addr,
+            live_base_url,
+            no_live,
+            max_connections,
         }) => {
             let max_delay = match crate::web::live::parse_delay(&live_max_delay) {
                 Ok(d) => d,
@@ -302,7 +319,28 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 rate_per_second: live_rate,
                 ..Default::default()
             };
-            serve_command(&addr, base_url.as_deref(), live)
+            let live_base_url = match live_base_url.as_deref().map(validate_base_url).transpose() {
+                Ok(b) => b,
+                Err(f) => return Ok(Err(f)),
+            };
+            let live_listener = match (live_addr, no_live) {
+                (_, true) => crate::web::LiveListener::Off,
+                (Some(addr), false) => crate::web::LiveListener::Separate {
+                    addr,
+                    base_url: live_base_url,
+                },
+                (None, false) => crate::web::LiveListener::Shared,
+            };
+            serve_command(crate::web::ServeConfig {
+                addr,
+                base_url,
+                live,
+                live_listener,
+                connections: crate::web::ConnectionLimits {
+                    max_connections: max_connections.max(1),
+                    ..Default::default()
+                },
+            })
         }
         Some(Sub::Completions { shell }) => {
             let mut cmd = Cli::command();
@@ -329,12 +367,8 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
     }
 }
 
-fn serve_command(
-    addr: &str,
-    base_url: Option<&str>,
-    live: crate::web::live::LiveConfig,
-) -> Outcome {
-    match crate::web::serve_blocking(addr, base_url, live) {
+fn serve_command(config: crate::web::ServeConfig) -> Outcome {
+    match crate::web::serve_blocking(config) {
         Ok(()) => Ok(Ok(())),
         Err(e) => Ok(Err(Failure {
             code: EXIT_USAGE,

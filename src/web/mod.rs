@@ -48,6 +48,10 @@ pub struct AppState {
     pub cache: Arc<ResponseCache>,
     /// Limits of the live `/status/...` endpoints.
     pub live: live::Limits,
+    /// The origin that serves the live endpoints, for the "try it live"
+    /// commands on code pages: this site's own by default, another listener's
+    /// with `--live-addr`, none with `--no-live`.
+    pub live_base_url: Option<String>,
 }
 
 impl AppState {
@@ -60,7 +64,14 @@ impl AppState {
             base_url: base_url.trim_end_matches('/').to_string(),
             cache: Arc::new(ResponseCache::new(cache::CACHE_BYTES)),
             live: live::Limits::new(config),
+            live_base_url: Some(base_url.trim_end_matches('/').to_string()),
         }
+    }
+
+    /// The same state with the live endpoints at `origin` (None: nowhere).
+    pub fn with_live_base_url(mut self, origin: Option<&str>) -> AppState {
+        self.live_base_url = origin.map(|o| o.trim_end_matches('/').to_string());
+        self
     }
 }
 
@@ -244,7 +255,13 @@ fn docs() -> Router<State> {
 
 /// The whole site: every route group, and the policies all of them share.
 pub fn router(state: Arc<AppState>) -> Router {
-    let groups = Router::new()
+    router_with(state, true)
+}
+
+/// The site with or without the live endpoints (which `--live-addr` puts on
+/// a listener of their own, and `--no-live` turns off).
+pub fn router_with(state: Arc<AppState>, with_live: bool) -> Router {
+    let mut groups = Router::new()
         .merge(pages(&state))
         .merge(assets(&state))
         .merge(api(&state))
@@ -252,8 +269,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(widgets(&state))
         .merge(badges(&state))
         .merge(docs())
-        .with_state(state.clone())
-        .merge(live_router(state));
+        .with_state(state.clone());
+    if with_live {
+        groups = groups.merge(live_router(state));
+    }
+    with_slash_rule(groups)
+}
+
+/// The live endpoints alone, with the shared policies: what a listener of
+/// their own (an origin apart from the site, as httpbin is) serves.
+pub fn live_only_router(state: Arc<AppState>) -> Router {
+    with_slash_rule(live_router(state))
+}
+
+/// The shared policies and the trailing-slash rule around `groups`.
+fn with_slash_rule(groups: Router) -> Router {
     let probe = groups.clone();
     shared(groups.layer(axum::middleware::from_fn_with_state(
         probe,
@@ -329,12 +359,53 @@ impl ServeError {
     }
 }
 
+/// Where the live endpoints are served.
+#[derive(Clone, Debug, Default)]
+pub enum LiveListener {
+    /// On the site's own listener (the default).
+    #[default]
+    Shared,
+    /// On a listener (origin) of their own, as a public deployment should:
+    /// nothing they answer then shares an origin with the reference pages.
+    Separate {
+        addr: String,
+        /// Their public origin (default: http:// and the address listened on).
+        base_url: Option<String>,
+    },
+    /// Not at all.
+    Off,
+}
+
+/// What `statusatlas serve` runs.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// The address of the site (`127.0.0.1:8080`).
+    pub addr: String,
+    /// The site's public origin (default: http:// and the address listened on).
+    pub base_url: Option<String>,
+    /// Limits of the live endpoints.
+    pub live: live::LiveConfig,
+    /// Where the live endpoints listen.
+    pub live_listener: LiveListener,
+    /// Bounds on every listener's connections.
+    pub connections: ConnectionLimits,
+}
+
+impl ServeConfig {
+    /// The defaults of `statusatlas serve` on `addr`.
+    pub fn new(addr: &str) -> ServeConfig {
+        ServeConfig {
+            addr: addr.to_string(),
+            base_url: None,
+            live: live::LiveConfig::default(),
+            live_listener: LiveListener::Shared,
+            connections: ConnectionLimits::default(),
+        }
+    }
+}
+
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
-pub fn serve_blocking(
-    addr: &str,
-    base_url: Option<&str>,
-    live: live::LiveConfig,
-) -> Result<(), ServeError> {
+pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -352,18 +423,69 @@ pub fn serve_blocking(
     // Load the catalog before the first request, so start-up errors show here.
     crate::catalog::try_catalog()?;
     runtime.block_on(async {
-        let listen = |source| ServeError::Listen {
-            addr: addr.to_string(),
-            source,
+        let bind = |addr: String| async move {
+            let listen = |source| ServeError::Listen {
+                addr: addr.clone(),
+                source,
+            };
+            let listener = tokio::net::TcpListener::bind(&addr).await.map_err(listen)?;
+            let local = listener.local_addr().map_err(listen)?;
+            Ok::<_, ServeError>((listener, local))
         };
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(listen)?;
-        let local = listener.local_addr().map_err(listen)?;
-        let base = base_url
-            .map(str::to_string)
+        let (listener, local) = bind(config.addr.clone()).await?;
+        let base = config
+            .base_url
+            .clone()
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = Arc::new(AppState::with_live(&base, live.for_address(local.ip())));
+        let separate = match &config.live_listener {
+            LiveListener::Separate { addr, base_url } => {
+                let (l, at) = bind(addr.clone()).await?;
+                let origin = base_url.clone().unwrap_or_else(|| format!("http://{at}"));
+                Some((l, at, origin))
+            }
+            _ => None,
+        };
+        let live_at = separate.as_ref().map_or(local, |(_, at, _)| *at);
+        let live_base = match &config.live_listener {
+            LiveListener::Shared => Some(base.clone()),
+            LiveListener::Separate { .. } => separate.as_ref().map(|(_, _, o)| o.clone()),
+            LiveListener::Off => None,
+        };
+        let state = Arc::new(
+            AppState::with_live(&base, config.live.clone().for_address(live_at.ip()))
+                .with_live_base_url(live_base.as_deref()),
+        );
+        let with_live = matches!(config.live_listener, LiveListener::Shared);
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        };
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
         tracing::info!("statusatlas listening on http://{local}");
-        serve(listener, router(state), shutdown_signal()).await;
+        let site = serve_with(
+            listener,
+            router_with(state.clone(), with_live),
+            until_stopped(stopped.clone()),
+            config.connections,
+        );
+        match separate {
+            Some((l, at, _)) => {
+                tracing::info!("live endpoints listening on http://{at}");
+                let live = serve_with(
+                    l,
+                    live_only_router(state),
+                    until_stopped(stopped.clone()),
+                    config.connections,
+                );
+                tokio::join!(signal, site, live);
+            }
+            None => {
+                tokio::join!(signal, site);
+            }
+        }
         tracing::info!("statusatlas stopped");
         Ok(())
     })

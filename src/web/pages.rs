@@ -270,7 +270,13 @@ pub async fn code_page(
     code: Code<routes::CodePage>,
     State(state): State<Arc<AppState>>,
 ) -> Result<Response, WebError> {
-    let page = code_view(&state.base_url, catalog(), code.entry, &code.meanings);
+    let page = code_view(
+        &state.base_url,
+        state.live_base_url.as_deref(),
+        catalog(),
+        code.entry,
+        &code.meanings,
+    );
     let key = routes::CodePage {
         protocol: code.entry.protocol.slug().into(),
         code: code.path.code,
@@ -283,11 +289,23 @@ pub async fn ede_page(
     code: Code<routes::EdePage>,
     State(state): State<Arc<AppState>>,
 ) -> Result<Response, WebError> {
-    let page = code_view(&state.base_url, catalog(), code.entry, &code.meanings);
+    let page = code_view(
+        &state.base_url,
+        state.live_base_url.as_deref(),
+        catalog(),
+        code.entry,
+        &code.meanings,
+    );
     cached(code.path, &page)
 }
 
-fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> CodePage {
+fn code_view(
+    base: &str,
+    live_base: Option<&str>,
+    catalog: &Catalog,
+    e: &Entry,
+    meanings: &[&Entry],
+) -> CodePage {
     let title = format!(
         "{} {} — what it means and how to fix it",
         e.label(),
@@ -361,11 +379,11 @@ fn code_view(base: &str, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> C
             .collect(),
         picker: picker(catalog, e),
         embed: views::snippets_for_code(base, e),
-        live: (e.protocol == Protocol::Http)
-            .then(|| e.code.parse::<u16>().ok())
-            .flatten()
-            .filter(|c| (100..=599).contains(c))
-            .map(|c| format!("curl -i {base}{}", routes::live(c))),
+        live: live_base
+            .filter(|_| e.protocol == Protocol::Http)
+            .and_then(|live| Some((live, e.code.parse::<u16>().ok()?)))
+            .filter(|(_, c)| (100..=599).contains(c))
+            .map(|(live, c)| format!("curl -i {live}{}", routes::live(c))),
         situations: catalog
             .situations_of(e)
             .into_iter()

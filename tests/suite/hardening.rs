@@ -548,3 +548,54 @@ fn the_rate_limiter_stays_bounded_for_a_million_clients() {
         .count();
     assert!(refused > 80, "{refused} of 100 refused");
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn live_endpoints_can_have_an_origin_of_their_own_or_none() {
+    let (site, live) = (free_port(), free_port());
+    let site_addr: SocketAddr = format!("127.0.0.1:{site}").parse().unwrap();
+    let live_addr: SocketAddr = format!("127.0.0.1:{live}").parse().unwrap();
+    let _server = crate::support::Spawned::serve(&[
+        "--addr",
+        &site_addr.to_string(),
+        "--live-addr",
+        &live_addr.to_string(),
+    ])
+    .await;
+    while tokio::net::TcpStream::connect(live_addr).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        raw(site_addr, "GET", "/status/418", &[]).await.status(),
+        404
+    );
+    assert_eq!(
+        raw(live_addr, "GET", "/status/418", &[]).await.status(),
+        418
+    );
+    assert_eq!(raw(live_addr, "GET", "/http/407", &[]).await.status(), 404);
+    let page = raw(site_addr, "GET", "/http/407", &[]).await;
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(
+        html.contains(&format!("curl -i http://{live_addr}/status/407")),
+        "code pages point at the live origin"
+    );
+
+    let alone = free_port();
+    let alone_addr: SocketAddr = format!("127.0.0.1:{alone}").parse().unwrap();
+    let _without =
+        crate::support::Spawned::serve(&["--addr", &alone_addr.to_string(), "--no-live"]).await;
+    assert_eq!(
+        raw(alone_addr, "GET", "/status/418", &[]).await.status(),
+        404
+    );
+    let page = raw(alone_addr, "GET", "/http/407", &[]).await;
+    assert!(!String::from_utf8_lossy(&page.body).contains("/status/407"));
+}
