@@ -17,9 +17,12 @@ use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
-/// How many bytes of rendered responses stay in memory (64 MiB). Every page
-/// of the data fits; comparisons beyond that are rendered again when evicted.
-pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// How many bytes of rendered responses (weighed with their compressed
+/// variants) stay in memory: 16 MiB, a few hundred pages, enough for every
+/// page people actually visit while keeping a public instance under 64 MiB
+/// of memory however many distinct comparisons a crawler asks for; the rest
+/// are rendered again when asked (a comparison takes microseconds).
+pub const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 pub const PAGE_CACHE: &str = "public, max-age=3600";
 pub const ASSET_CACHE: &str = "public, max-age=86400";
