@@ -31,10 +31,10 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// The largest limit honoured; larger ones are clamped.
 pub const MAX_LIMIT: usize = 100;
 
-/// Why a result matched, best first. Library constant names
-/// (`http.StatusTeapot`) count as `alias`.
+/// Why a result matched, best first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
+// Library constant names (`http.StatusTeapot`) match as `Alias`.
 pub enum MatchKind {
     Code,
     CodePrefix,
