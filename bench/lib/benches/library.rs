@@ -135,14 +135,14 @@ fn search_mix(c: &mut Criterion) {
     let mut queries = relevance_queries();
     queries.extend(adversarial_queries());
     let mut group = c.benchmark_group("search");
-    group.bench_function("statusatlas ranked search (relevance set and adversarial queries)", |b| {
+    group.bench_function("statusatlas search (relevance and adversarial)", |b| {
         b.iter(|| {
             for q in &queries {
                 black_box(index.search(black_box(q), 10));
             }
         })
     });
-    group.bench_function("peer: substring scan of phrases (relevance set and adversarial queries)", |b| {
+    group.bench_function("peer: substring scan (relevance and adversarial)", |b| {
         b.iter(|| {
             for q in &queries {
                 black_box(substring_scan(&entries, black_box(q)));
