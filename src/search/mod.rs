@@ -16,6 +16,7 @@ mod typo;
 
 use crate::catalog::{Catalog, Entry, Protocol, Status};
 use serde::Serialize;
+use std::cmp::Reverse;
 use std::sync::OnceLock;
 use tables::{Bits, Exact, Item, Tables, folded, words};
 use typo::TypoIndex;
@@ -431,27 +432,21 @@ impl<'a> SearchIndex<'a> {
                 corrected.push(format!("{left} {right}"));
                 continue;
             }
-            let mut best: Option<((bool, usize, usize, usize), &str)> = None;
-            for (w, distance) in typos.candidates(t) {
-                let with = self.word_items(w);
-                let total = with.count();
-                let mut shared = with;
-                shared.and(&context);
-                let together = shared.count();
-                // Sharing entries with the other words first, then the
-                // nearest, then the most shared, then the most common.
-                let key = (
-                    together == 0,
-                    distance,
-                    usize::MAX - together,
-                    usize::MAX - total,
-                );
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, w));
-                }
-            }
+            // Sharing entries with the other words first, then the nearest,
+            // then the most shared, then the most common.
+            let best = typos
+                .candidates(t)
+                .into_iter()
+                .min_by_key(|&(w, distance)| {
+                    let with = self.word_items(w);
+                    let total = with.count();
+                    let mut shared = with;
+                    shared.and(&context);
+                    let together = shared.count();
+                    (together == 0, distance, Reverse(together), Reverse(total))
+                });
             match best {
-                Some((_, w)) => {
+                Some((w, _)) => {
                     changed = true;
                     let mut shared = self.word_items(w);
                     shared.and(&context);
