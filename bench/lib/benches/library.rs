@@ -152,6 +152,31 @@ fn search_mix(c: &mut Criterion) {
     group.finish();
 }
 
+/// What the first search of a process pays: the token tables and, on the
+/// first correction, the typo index.
+fn index_build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("search-index");
+    group.sample_size(20);
+    group.bench_function("statusatlas build search index with typo index", |b| {
+        b.iter(|| {
+            let index = search::SearchIndex::new(catalog());
+            black_box(index.search("teapto", 1).results.len())
+        })
+    });
+    group.bench_function("peer: split every phrase, alias and summary into words", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for e in catalog().entries() {
+                for text in std::iter::once(&e.phrase).chain(&e.aliases).chain(std::iter::once(&e.summary)) {
+                    n += text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).filter(|w| !w.is_empty()).count();
+                }
+            }
+            black_box(n)
+        })
+    });
+    group.finish();
+}
+
 fn one_comparison(c: &mut Criterion) {
     let a = catalog().get(Protocol::Http, "101").unwrap();
     let b = catalog().get(Protocol::Http, "407").unwrap();
@@ -204,5 +229,5 @@ fn catalog_load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, search_latency, search_mix, one_comparison, every_http_pair, catalog_load);
+criterion_group!(benches, search_latency, search_mix, index_build, one_comparison, every_http_pair, catalog_load);
 criterion_main!(benches);
