@@ -144,7 +144,7 @@ impl<'a> Tables<'a> {
             "entry positions are stored as u16"
         );
         let mut sorted: Vec<usize> = (0..entries.len()).collect();
-        sorted.sort_by_key(|&i| {
+        sorted.sort_by_cached_key(|&i| {
             let e = entries[i];
             (
                 e.protocol,
@@ -173,7 +173,10 @@ impl<'a> Tables<'a> {
         for (i, e) in entries.iter().enumerate() {
             let n = i as u16;
             let mut add_word = |w: String, in_phrase: bool| {
-                let list = text_words.entry(w).or_default();
+                let list = match text_words.get_mut(w.as_str()) {
+                    Some(list) => list,
+                    None => text_words.entry(w).or_default(),
+                };
                 match list.last_mut() {
                     Some(p) if p.item == n => p.in_phrase |= in_phrase,
                     _ => list.push(Posting { item: n, in_phrase }),
@@ -189,7 +192,10 @@ impl<'a> Tables<'a> {
                 }
             }
             for w in words(&e.summary) {
-                let list = summary_words.entry(w).or_default();
+                let list = match summary_words.get_mut(w.as_str()) {
+                    Some(list) => list,
+                    None => summary_words.entry(w).or_default(),
+                };
                 if list.last() != Some(&n) {
                     list.push(n);
                 }

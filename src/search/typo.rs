@@ -1,25 +1,39 @@
 //! Typo candidates without comparing against the whole vocabulary: a
-//! symmetric deletion index (every phrase and alias word with up to two
-//! characters deleted, pointing back at the word). A misspelt word with up to
-//! two deletions meets the index at a shared key; only those few words are
-//! then checked with a real edit distance. A query word costs at most
-//! `len + len·(len−1)/2` hash lookups, and words longer than any indexed word
-//! plus two are skipped, which bounds the work for hostile input.
+//! symmetric deletion index. Every phrase and alias word is stored under the
+//! hash of each string made from it by deleting up to two characters; a
+//! misspelt word within the allowed distance shares at least one such string
+//! with the word it was meant to be, so looking up the query word's own
+//! deletions yields a handful of candidates, which are then checked with a
+//! real edit distance. A query word costs at most `1 + len + len·(len−1)/2`
+//! binary searches, and words longer than any indexed word plus two are never
+//! looked up, which bounds the work for hostile input.
 //!
-//! The usual alternative, a Levenshtein automaton over an FST, builds a
+//! The index is one open-addressing table of (hash, word) pairs rather than
+//! a map of strings: building it allocates once and sorts nothing, and a hash
+//! collision only adds a candidate that the distance check then drops.
+//!
+//! The usual alternative, a Levenshtein automaton run over an FST, builds a
 //! deterministic automaton per query word; its construction time and size
-//! grow quickly with distance two and long words, which is the wrong shape
-//! for a microsecond budget on arbitrary input.
+//! grow quickly at distance two and with long words, which is the wrong
+//! shape for a microsecond budget on arbitrary input.
 
 use super::tables::Tables;
-use std::collections::{HashMap, HashSet};
 
 /// The largest edit distance ever allowed.
 const MAX_DISTANCE: usize = 2;
 
 pub(crate) struct TypoIndex {
     words: Vec<String>,
-    deletes: HashMap<String, Vec<u32>>,
+    /// (hash of a deletion variant, position in `words`), linear probing;
+    /// a slot whose position is `EMPTY` ends a probe.
+    slots: Vec<(u64, u32)>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+/// The slot a hash starts probing at.
+fn home(h: u64, mask: usize) -> usize {
+    ((h ^ (h >> 29)) as usize) & mask
 }
 
 /// The distance allowed for a word of `len` characters: one for short
@@ -36,74 +50,92 @@ impl TypoIndex {
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
             .cloned()
             .collect();
-        let mut deletes: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut variants = HashSet::new();
+        // Variants per word: itself, one deletion, two deletions.
+        let total: usize = words
+            .iter()
+            .map(|w| {
+                let n = w.chars().count();
+                1 + n + n * n.saturating_sub(1) / 2
+            })
+            .sum();
+        let size = (total * 2).next_power_of_two();
+        let mask = size - 1;
+        let mut slots = vec![(0u64, EMPTY); size];
+        let mut chars = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            variants.clear();
-            deletions(w, MAX_DISTANCE, &mut variants);
-            for v in variants.drain() {
-                deletes.entry(v).or_default().push(i as u32);
-            }
+            chars.clear();
+            chars.extend(w.chars());
+            deletions(&chars, MAX_DISTANCE, |h| {
+                let mut k = home(h, mask);
+                while slots[k].1 != EMPTY {
+                    k = (k + 1) & mask;
+                }
+                slots[k] = (h, i as u32);
+            });
         }
-        TypoIndex { words, deletes }
+        TypoIndex { words, slots }
     }
 
     /// Indexed words within the allowed distance of `token`, closest first,
     /// with their distances. `token` is a lowercase alphabetic word.
     pub(crate) fn candidates(&self, token: &str) -> Vec<(&str, usize)> {
-        let len = token.chars().count();
-        let allowed = allowed_distance(len);
-        let mut variants = HashSet::new();
-        deletions(token, allowed, &mut variants);
-        let mut seen = HashSet::new();
-        let mut found: Vec<(&str, usize)> = Vec::new();
-        for v in &variants {
-            let Some(ids) = self.deletes.get(v.as_str()) else {
-                continue;
-            };
-            for &id in ids {
-                if !seen.insert(id) {
-                    continue;
+        let chars: Vec<char> = token.chars().collect();
+        let allowed = allowed_distance(chars.len());
+        let mut ids = Vec::new();
+        let mask = self.slots.len() - 1;
+        deletions(&chars, allowed, |h| {
+            let mut k = home(h, mask);
+            while self.slots[k].1 != EMPTY {
+                if self.slots[k].0 == h {
+                    ids.push(self.slots[k].1);
                 }
-                let w = self.words[id as usize].as_str();
-                if w.chars().count().abs_diff(len) > allowed {
-                    continue;
-                }
-                let d = strsim::damerau_levenshtein(token, w);
-                if d <= allowed {
-                    found.push((w, d));
-                }
+                k = (k + 1) & mask;
             }
-        }
+        });
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found: Vec<(&str, usize)> = ids
+            .into_iter()
+            .map(|id| self.words[id as usize].as_str())
+            .filter(|w| w.chars().count().abs_diff(chars.len()) <= allowed)
+            .map(|w| (w, strsim::damerau_levenshtein(token, w)))
+            .filter(|&(_, d)| d <= allowed)
+            .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
         found
     }
 }
 
-/// Every string made from `word` by deleting up to `distance` characters,
-/// the word itself included.
-fn deletions(word: &str, distance: usize, out: &mut HashSet<String>) {
-    out.insert(word.to_string());
-    let mut frontier = vec![word.to_string()];
-    for _ in 0..distance {
-        let mut next = Vec::new();
-        for w in &frontier {
-            let chars: Vec<char> = w.chars().collect();
-            if chars.len() <= 1 {
-                continue;
-            }
-            for skip in 0..chars.len() {
-                let v: String = chars
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != skip)
-                    .map(|(_, c)| *c)
-                    .collect();
-                if out.insert(v.clone()) {
-                    next.push(v);
-                }
+/// Calls `emit` with the hash of `word` and of every string made from it by
+/// deleting up to `distance` (at most two) characters. Repeats are possible
+/// (deleting either `l` of `ll`); callers deduplicate.
+fn deletions(word: &[char], distance: usize, mut emit: impl FnMut(u64)) {
+    let n = word.len();
+    emit(hash_without(word, n, n));
+    if distance >= 1 {
+        for i in 0..n {
+            emit(hash_without(word, i, n));
+        }
+    }
+    if distance >= 2 {
+        for i in 0..n {
+            for j in i + 1..n {
+                emit(hash_without(word, i, j));
             }
         }
-        frontier = next;
     }
+}
+
+/// FNV-1a over the characters of `word`, skipping positions `a` and `b`
+/// (pass `word.len()` to skip nothing).
+fn hash_without(word: &[char], a: usize, b: usize) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (k, c) in word.iter().enumerate() {
+        if k == a || k == b {
+            continue;
+        }
+        h ^= u64::from(*c as u32);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
