@@ -136,22 +136,25 @@ impl<'a> SearchIndex<'a> {
             results: Vec::new(),
         };
         let mut hits = self.rank(protocol, &rest);
-        let mut searched = rest.clone();
-        if hits.is_empty()
-            && let Some(corrected) = self.correct(&rest)
-        {
-            let better = self.rank(protocol, &corrected);
-            if !better.is_empty() {
-                hits = better;
-                outcome.did_you_mean = Some(match protocol {
-                    Some(p) => format!("{} {corrected}", p.slug()),
-                    None => corrected.clone(),
-                });
-            }
-            searched = corrected;
+        let corrected = if hits.is_empty() {
+            self.correct(&rest)
+        } else {
+            None
+        };
+        if let Some(c) = &corrected {
+            hits = self.rank(protocol, c);
         }
         if hits.is_empty() {
-            hits = self.partial(protocol, &searched);
+            // Most of the words, corrected where that helped.
+            hits = self.partial(protocol, corrected.as_deref().unwrap_or(&rest));
+        }
+        if !hits.is_empty()
+            && let Some(c) = corrected
+        {
+            outcome.did_you_mean = Some(match protocol {
+                Some(p) => format!("{} {c}", p.slug()),
+                None => c,
+            });
         }
         outcome.total = hits.len();
         hits.truncate(limit);

@@ -265,3 +265,13 @@ fn queries_are_cut_to_the_length_and_word_limits() {
         assert!(o.results.len() <= 10);
     }
 }
+
+#[test]
+fn a_partial_match_after_correction_says_what_was_searched() {
+    // "qqqq" stays unknown, "gatway" is corrected; the partial match uses
+    // the corrected word and says so.
+    let o = search::index().search("qqqq gatway timout", 5);
+    assert_eq!(o.did_you_mean.as_deref(), Some("qqqq gateway timeout"));
+    assert_eq!(o.results[0].entry.code, "504");
+    assert_eq!(o.results[0].matched, MatchKind::Fuzzy);
+}

@@ -11,15 +11,39 @@ use statusatlas::compare;
 use statusatlas::search;
 use std::time::{Duration, Instant};
 
-/// The judged queries of tests/data/search-relevance.tsv (first column).
-fn relevance_queries() -> Vec<String> {
+/// The judged queries of tests/data/search-relevance.tsv: (query,
+/// protocol, expected id).
+fn relevance_set() -> Vec<(String, String, String)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/search-relevance.tsv");
     std::fs::read_to_string(path)
         .expect("tests/data/search-relevance.tsv is readable")
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols[0].to_string(), cols[1].to_string(), cols[2].to_string())
+        })
         .collect()
+}
+
+fn relevance_queries() -> Vec<String> {
+    relevance_set().into_iter().map(|(q, _, _)| q).collect()
+}
+
+/// MRR, top-1 and top-3 of the ranking over the relevance set.
+fn relevance_scores() -> serde_json::Value {
+    let set = relevance_set();
+    let (mut rr, mut top1, mut top3) = (0.0, 0, 0);
+    for (q, protocol, id) in &set {
+        let outcome = search::index().search(q, 10);
+        if let Some(r) = outcome.results.iter().position(|h| h.entry.protocol.slug() == protocol && &h.entry.id == id) {
+            rr += 1.0 / (r as f64 + 1.0);
+            top1 += usize::from(r == 0);
+            top3 += usize::from(r < 3);
+        }
+    }
+    let n = set.len() as f64;
+    serde_json::json!({ "mrr": rr / n, "top1": top1 as f64 / n, "top3": top3 as f64 / n })
 }
 
 /// Input meant to be expensive: many words, long words, repeated
@@ -123,6 +147,7 @@ fn search_latency(_: &mut Criterion) {
         "peer": stats(&mut peer),
         "slowest_query": slowest,
         "slowest_us": slowest_us,
+        "relevance_scores": relevance_scores(),
     });
     let out = concat!(env!("CARGO_MANIFEST_DIR"), "/target/search-latency.json");
     std::fs::write(out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
