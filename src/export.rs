@@ -64,18 +64,6 @@ pub enum ExportError {
     Catalog(#[from] crate::catalog::CatalogError),
 }
 
-impl ExportError {
-    /// The process exit code for this error (sysexits: 73 cannot create,
-    /// 74 I/O, 70 internal).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ExportError::NotEmpty(_) | ExportError::Create { .. } => 73,
-            ExportError::Read { .. } | ExportError::Write { .. } | ExportError::Runtime(_) => 74,
-            ExportError::Status { .. } | ExportError::Route { .. } | ExportError::Catalog(_) => 70,
-        }
-    }
-}
-
 /// Every URL path the export writes, in a stable order (see
 /// `routes::data_only`).
 pub fn routes() -> Vec<String> {

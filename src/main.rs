@@ -1,6 +1,6 @@
 //! The `statusatlas` binary: everything lives in the library; this only hands
 //! over the exit code.
 
-fn main() {
-    std::process::exit(statusatlas::cli::main());
+fn main() -> std::process::ExitCode {
+    statusatlas::cli::main()
 }

@@ -1,236 +1,169 @@
-//! The command line: arguments are parsed by clap, turned into one `Command`,
-//! then run against the embedded catalog. Output goes through one writer so a
-//! closed pipe (`statusatlas list | head`) ends the program quietly.
+//! The command line: [`args`] is the grammar (clap), this module runs the
+//! parsed command against the embedded catalog, and [`error`] says how a
+//! failure maps to an exit code and to JSON. Output goes through one writer
+//! so a closed pipe (`statusatlas list | head`) ends the program quietly.
+//!
+//! The contract: under `--json` every invocation prints exactly one JSON
+//! document on stdout, the result or `{"error": ...}` (usage errors from the
+//! argument parser included); the exit code is 0 found, 1 not found, 2 usage.
 
+pub mod args;
+pub mod error;
 mod render;
 
 use crate::catalog::{Entry, Protocol, catalog};
 use crate::compare;
 use crate::search::{self, MAX_QUERY_CHARS};
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use args::{Cli, ColorWhen, Sub};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
 use serde::Serialize;
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::process::ExitCode;
 
+pub use error::{CliError, EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE};
 pub use render::{card_text, comparison_text};
 
-/// Exit codes: the contract scripts rely on.
-pub const EXIT_FOUND: i32 = 0;
-pub const EXIT_NOT_FOUND: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "statusatlas",
-    version,
-    about = "Look up, compare and search protocol status codes (HTTP, SMTP, gRPC, WebSocket, FTP, SIP, DNS), offline.",
-    long_about = None,
-    args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  statusatlas 407                 one code (a bare number means HTTP)\n  statusatlas 101 407             two codes side by side\n  statusatlas search too many     ranked search\n  statusatlas list --class 4xx    every code of a class\n  statusatlas serve               the website on 127.0.0.1:8080"
-)]
-pub struct Cli {
-    /// Print JSON instead of text (stable shapes, see README).
-    #[arg(long, global = true)]
-    pub json: bool,
-
-    /// When to use colour (never when NO_COLOR is set).
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
-
-    /// [PROTOCOL] CODE [CODE]: one code shows its card, two are compared.
-    #[arg(value_name = "CODE", value_parser = clap::value_parser!(OsString))]
-    pub codes: Vec<OsString>,
-
-    #[command(subcommand)]
-    pub command: Option<Sub>,
+/// Runs the program with the process's arguments.
+pub fn main() -> ExitCode {
+    run_args(std::env::args_os())
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Sub {
-    /// Show one code's card: statusatlas lookup [PROTOCOL] CODE
-    Lookup {
-        #[arg(value_name = "CODE", required = true, num_args = 1..=2, value_parser = clap::value_parser!(OsString))]
-        words: Vec<OsString>,
-    },
-    /// Compare two codes: statusatlas compare [PROTOCOL] A B
-    Compare {
-        #[arg(value_name = "CODE", required = true, num_args = 2..=4, value_parser = clap::value_parser!(OsString))]
-        words: Vec<OsString>,
-    },
-    /// Ranked search by code, prefix, class, phrase, alias or fuzzy words.
-    Search {
-        #[arg(value_name = "WORDS", required = true, value_parser = clap::value_parser!(OsString))]
-        words: Vec<OsString>,
-        /// How many results at most.
-        #[arg(long, short = 'n', default_value_t = search::DEFAULT_LIMIT)]
-        limit: usize,
-    },
-    /// List codes, optionally of one protocol and class.
-    List {
-        #[arg(long, short = 'p')]
-        protocol: Option<String>,
-        /// A class such as 4xx (HTTP, SIP) or 5yz (SMTP, FTP).
-        #[arg(long, short = 'c')]
-        class: Option<String>,
-    },
-    /// Serve the website, the JSON API and the embeds.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
-        /// Public origin for canonical links, embeds and the sitemap
-        /// (default: http:// and the address listened on).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Longest delay /status/... accepts (longer ones are capped), e.g. 10s.
-        #[arg(long, default_value = "10s")]
-        live_max_delay: String,
-        /// How many delayed /status/... requests may run at once.
-        #[arg(long, default_value_t = 64)]
-        live_max_delayed: usize,
-        /// /status/... requests per second per client address (default: 50
-        /// on a public address, none on loopback; 0 turns the limit off).
-        #[arg(long)]
-        live_rate: Option<u32>,
-        /// Serve the live endpoints (/status/...) on a listener of their own,
-        /// a separate origin, instead of the site's.
-        #[arg(long, conflicts_with = "no_live")]
-        live_addr: Option<String>,
-        /// Public origin of --live-addr (default: http:// and its address).
-        #[arg(long, requires = "live_addr")]
-        live_base_url: Option<String>,
-        /// Serve no live endpoints.
-        #[arg(long)]
-        no_live: bool,
-        /// Most connections open at once; more wait for a free slot.
-        #[arg(long, default_value_t = 1024)]
-        max_connections: usize,
-    },
-    /// Write the whole site as static files for any web server or CDN.
-    Export {
-        /// The folder to write (must be empty unless --force).
-        dir: PathBuf,
-        /// Public origin the site will be served from.
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        base_url: String,
-        /// Write into a folder that is not empty.
-        #[arg(long)]
-        force: bool,
-        /// Also write .gz and .br files beside each file (nginx gzip_static, brotli_static).
-        #[arg(long)]
-        precompress: bool,
-    },
-    /// Print shell completions.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the man page (roff).
-    Man,
-    /// Write the man page and completions into a folder (for packagers).
-    #[command(hide = true)]
-    GenerateAssets { dir: PathBuf },
-}
-
-/// A failure with the exit code it maps to.
-#[derive(Debug)]
-pub struct Failure {
-    pub code: i32,
-    pub kind: &'static str,
-    pub message: String,
-    pub suggestions: Vec<String>,
-}
-
-impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            code: EXIT_USAGE,
-            kind: "usage",
-            message: message.into(),
-            suggestions: Vec::new(),
-        }
-    }
-}
-
-/// Runs the program with the process's arguments and returns the exit code.
-pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+/// Runs the program with `args` (the first is the program name), writing to
+/// the process's stdout and stderr, and returns the exit code.
+pub fn run_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // Known before parsing, so that a parse error can answer in JSON too.
+    let json = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_FOUND
-            };
-            // Help and version go to stdout; a closed pipe is not an error.
-            let _ = e.print();
-            return code;
-        }
+        Err(e) => return parse_failure(e, json),
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match cli.color {
-        _ if no_color => anstream::ColorChoice::Never.write_global(),
+        _ if no_color || json => anstream::ColorChoice::Never.write_global(),
         ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
         ColorWhen::Auto => {}
     }
-    let json = cli.json;
     let mut out = anstream::stdout();
-    let result = run(cli, &mut out).and_then(|r| out.flush().map(|_| r));
+    let result = run(cli, &mut out).and_then(|()| out.flush().map_err(CliError::from));
     match result {
-        Ok(Ok(())) => EXIT_FOUND,
-        Ok(Err(failure)) => report(&failure, json, &mut out),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_FOUND,
-        Err(e) => {
-            eprintln!("statusatlas: {e}");
-            EXIT_USAGE
+        Ok(()) => ExitCode::from(EXIT_FOUND),
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_FOUND),
+        Err(failure) => report(&failure, json, &mut out),
+    }
+}
+
+/// Prints a failure: one line on stderr, and under `--json` the error
+/// document on stdout.
+fn report(failure: &CliError, json: bool, out: &mut impl Write) -> ExitCode {
+    eprintln!("{}", failure.line());
+    if json {
+        let _ = writeln!(out, "{}", failure.to_json());
+        let _ = out.flush();
+    }
+    ExitCode::from(failure)
+}
+
+/// Help, version and clap's usage errors. Help and version are answers
+/// (exit 0); under `--json` they are a `{"help"}` or `{"version"}` document.
+fn parse_failure(e: clap::Error, json: bool) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "help": e.render().to_string().trim_end() })
+                );
+            } else {
+                // A closed pipe is not an error.
+                let _ = e.print();
+            }
+            ExitCode::from(EXIT_FOUND)
+        }
+        ErrorKind::DisplayVersion => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "version": env!("CARGO_PKG_VERSION") })
+                );
+            } else {
+                let _ = e.print();
+            }
+            ExitCode::from(EXIT_FOUND)
+        }
+        _ if json => {
+            let failure = usage_from_clap(&e);
+            report(&failure, true, &mut io::stdout())
+        }
+        _ => {
+            let _ = e.print();
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
-fn report(failure: &Failure, json: bool, out: &mut impl Write) -> i32 {
-    let mut line = format!("statusatlas: {}", failure.message);
-    if !failure.suggestions.is_empty() {
-        line.push_str(&format!(
-            " (did you mean: {}?)",
-            failure.suggestions.join(", ")
-        ));
+/// clap's error as a usage error: its first line, and the flag, value or
+/// subcommand it suggests.
+fn usage_from_clap(e: &clap::Error) -> CliError {
+    let rendered = e.render().to_string();
+    let message = rendered
+        .lines()
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut suggestions = Vec::new();
+    for kind in [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ] {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => suggestions.push(s.clone()),
+            Some(ContextValue::Strings(v)) => suggestions.extend(v.iter().cloned()),
+            _ => {}
+        }
     }
-    eprintln!("{line}");
-    if json {
-        let body = serde_json::json!({
-            "error": { "code": failure.kind, "message": failure.message, "suggestions": failure.suggestions }
-        });
-        let _ = writeln!(out, "{body}");
+    CliError::Usage {
+        message,
+        suggestions,
     }
-    failure.code
 }
 
-type Outcome = io::Result<Result<(), Failure>>;
-
-fn run(cli: Cli, out: &mut impl Write) -> Outcome {
+fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
     let json = cli.json;
+    if let Some(sub) = &cli.command {
+        if !cli.codes.is_empty() {
+            return Err(CliError::usage("give codes or a subcommand, not both"));
+        }
+        if json && let Some(name) = sub.text_only() {
+            return Err(CliError::usage(format!(
+                "{name} has no JSON output; leave out --json"
+            )));
+        }
+    }
     match cli.command {
         None if cli.codes.is_empty() => {
             let mut help = Cli::command();
-            write!(out, "{}", help.render_help())?;
-            Ok(Ok(()))
+            if json {
+                let body = serde_json::json!({ "help": help.render_help().to_string().trim_end() });
+                writeln!(out, "{body}")?;
+            } else {
+                write!(out, "{}", help.render_help())?;
+            }
+            Ok(())
         }
         None => words_command(&cli.codes, json, out),
         Some(Sub::Lookup { words }) => words_command(&words, json, out),
         Some(Sub::Compare { words }) => {
-            let words = match utf8_words(&words) {
-                Ok(w) => w,
-                Err(f) => return Ok(Err(f)),
-            };
+            let words = utf8_words(&words)?;
             // compare grpc 14 http 503: codes of two protocols.
             if let [pa, a, pb, b] = words.as_slice()
                 && let (Some(pa), Some(pb)) = (Protocol::from_slug(pa), Protocol::from_slug(pb))
@@ -238,61 +171,51 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 return compare_entries(Some(pa), a, Some(pb), b, json, out);
             }
             match split_protocol_word(&words) {
-                Ok((p, rest)) if rest.len() == 2 => {
-                    compare_command(p, &rest[0], &rest[1], json, out)
+                (p, rest) if rest.len() == 2 => {
+                    compare_entries(p, &rest[0], None, &rest[1], json, out)
                 }
-                Ok(_) => Ok(Err(Failure::usage(
+                _ => Err(CliError::usage(
                     "compare takes two codes, optionally after a protocol (compare http 101 407), or two protocol-code pairs (compare grpc 14 http 503)",
-                ))),
-                Err(f) => Ok(Err(f)),
+                )),
             }
         }
         Some(Sub::Search { words, limit }) => {
-            let words = match utf8_words(&words) {
-                Ok(w) => w,
-                Err(f) => return Ok(Err(f)),
-            };
-            search_command(&words.join(" "), limit, json, out)
+            let words = utf8_words(&words)?;
+            search_command(&words.join(" "), usize::from(limit), json, out)
         }
-        Some(Sub::List { protocol, class }) => {
-            list_command(protocol.as_deref(), class.as_deref(), json, out)
-        }
+        Some(Sub::List { protocol, class }) => list_command(protocol, class.as_deref(), json, out),
         Some(Sub::Export {
             dir,
             base_url,
             force,
             precompress,
         }) => {
-            let base_url = match validate_base_url(&base_url) {
-                Ok(b) => b,
-                Err(f) => return Ok(Err(f)),
-            };
             let options = crate::export::Options {
                 dir,
                 base_url,
                 force,
                 precompress,
-                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                progress: !json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             };
-            match crate::export::run(&options) {
-                Ok(s) => {
-                    eprintln!(
-                        "exported {} files, {:.1} MB, in {:.1} s ({:.0} files/s) to {}",
-                        s.files,
-                        s.bytes as f64 / 1e6,
-                        s.seconds,
-                        s.files as f64 / s.seconds.max(1e-9),
-                        options.dir.display()
-                    );
-                    Ok(Ok(()))
-                }
-                Err(e) => Ok(Err(Failure {
-                    code: EXIT_NOT_FOUND,
-                    kind: "export",
-                    message: e.to_string(),
-                    suggestions: vec![],
-                })),
+            let s = crate::export::run(&options).map_err(|e| CliError::Export(e.to_string()))?;
+            eprintln!(
+                "exported {} files, {:.1} MB, in {:.1} s ({:.0} files/s) to {}",
+                s.files,
+                s.bytes as f64 / 1e6,
+                s.seconds,
+                s.files as f64 / s.seconds.max(1e-9),
+                options.dir.display()
+            );
+            if json {
+                let body = serde_json::json!({
+                    "dir": options.dir.display().to_string(),
+                    "files": s.files,
+                    "bytes": s.bytes,
+                    "seconds": s.seconds,
+                });
+                writeln!(out, "{body}")?;
             }
+            Ok(())
         }
         Some(Sub::Serve {
             addr,
@@ -305,23 +228,11 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             no_live,
             max_connections,
         }) => {
-            let max_delay = match crate::web::live::parse_delay(&live_max_delay) {
-                Ok(d) => d,
-                Err(e) => return Ok(Err(Failure::usage(format!("--live-max-delay: {e}")))),
-            };
-            let base_url = match base_url.as_deref().map(validate_base_url).transpose() {
-                Ok(b) => b,
-                Err(f) => return Ok(Err(f)),
-            };
             let live = crate::web::live::LiveConfig {
-                max_delay,
-                max_delayed: live_max_delayed.max(1),
+                max_delay: live_max_delay,
+                max_delayed: live_max_delayed as usize,
                 rate_per_second: live_rate,
                 ..Default::default()
-            };
-            let live_base_url = match live_base_url.as_deref().map(validate_base_url).transpose() {
-                Ok(b) => b,
-                Err(f) => return Ok(Err(f)),
             };
             let live_listener = match (live_addr, no_live) {
                 (_, true) => crate::web::LiveListener::Off,
@@ -331,25 +242,26 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 },
                 (None, false) => crate::web::LiveListener::Shared,
             };
-            serve_command(crate::web::ServeConfig {
+            crate::web::serve_blocking(crate::web::ServeConfig {
                 addr,
                 base_url,
                 live,
                 live_listener,
                 connections: crate::web::ConnectionLimits {
-                    max_connections: max_connections.max(1),
+                    max_connections: max_connections as usize,
                     ..Default::default()
                 },
             })
+            .map_err(|e| CliError::Serve(e.to_string()))
         }
         Some(Sub::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "statusatlas", out);
-            Ok(Ok(()))
+            Ok(())
         }
         Some(Sub::Man) => {
             clap_mangen::Man::new(Cli::command()).render(out)?;
-            Ok(Ok(()))
+            Ok(())
         }
         Some(Sub::GenerateAssets { dir }) => {
             std::fs::create_dir_all(&dir)?;
@@ -362,60 +274,42 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             ] {
                 clap_complete::generate_to(shell, &mut Cli::command(), "statusatlas", &dir)?;
             }
-            Ok(Ok(()))
+            Ok(())
         }
     }
 }
 
-fn serve_command(config: crate::web::ServeConfig) -> Outcome {
-    match crate::web::serve_blocking(config) {
-        Ok(()) => Ok(Ok(())),
-        Err(e) => Ok(Err(Failure {
-            code: EXIT_USAGE,
-            kind: "serve",
-            message: e.to_string(),
-            suggestions: vec![],
-        })),
-    }
-}
-
-fn utf8_words(words: &[OsString]) -> Result<Vec<String>, Failure> {
+fn utf8_words(words: &[OsString]) -> Result<Vec<String>, CliError> {
     words
         .iter()
         .map(|w| {
             w.to_str()
                 .map(str::to_string)
-                .ok_or_else(|| Failure::usage("an argument is not valid UTF-8"))
+                .ok_or_else(|| CliError::usage("an argument is not valid UTF-8"))
         })
         .collect()
 }
 
 /// Splits an optional leading protocol name off the words.
-fn split_protocol_word(words: &[String]) -> Result<(Option<Protocol>, Vec<String>), Failure> {
+fn split_protocol_word(words: &[String]) -> (Option<Protocol>, Vec<String>) {
     match words.split_first() {
         Some((first, rest)) if !rest.is_empty() => match Protocol::from_slug(first) {
-            Some(p) => Ok((Some(p), rest.to_vec())),
-            None => Ok((None, words.to_vec())),
+            Some(p) => (Some(p), rest.to_vec()),
+            None => (None, words.to_vec()),
         },
-        _ => Ok((None, words.to_vec())),
+        _ => (None, words.to_vec()),
     }
 }
 
-fn words_command(words: &[OsString], json: bool, out: &mut impl Write) -> Outcome {
-    let words = match utf8_words(words) {
-        Ok(w) => w,
-        Err(f) => return Ok(Err(f)),
-    };
-    let (protocol, rest) = match split_protocol_word(&words) {
-        Ok(x) => x,
-        Err(f) => return Ok(Err(f)),
-    };
+fn words_command(words: &[OsString], json: bool, out: &mut impl Write) -> Result<(), CliError> {
+    let words = utf8_words(words)?;
+    let (protocol, rest) = split_protocol_word(&words);
     match rest.as_slice() {
         [one] => lookup_command(protocol, one, json, out),
-        [a, b] => compare_command(protocol, a, b, json, out),
-        _ => Ok(Err(Failure::usage(
+        [a, b] => compare_entries(protocol, a, None, b, json, out),
+        _ => Err(CliError::usage(
             "give one code to look it up or two to compare them (optionally after a protocol name)",
-        ))),
+        )),
     }
 }
 
@@ -424,7 +318,7 @@ fn shown(input: &str) -> String {
     format!("{:?}", crate::text::shorten(input, 40))
 }
 
-fn not_found(protocol: Option<Protocol>, input: &str) -> Failure {
+fn not_found(protocol: Option<Protocol>, input: &str) -> CliError {
     let where_ = match protocol {
         Some(p) => format!("{} ", p.name()),
         None => String::new(),
@@ -440,9 +334,7 @@ fn not_found(protocol: Option<Protocol>, input: &str) -> Failure {
     } else {
         format!("no {where_}code matches {}", shown(input))
     };
-    Failure {
-        code: EXIT_NOT_FOUND,
-        kind: "not_found",
+    CliError::NotFound {
         message,
         suggestions,
     }
@@ -455,33 +347,36 @@ struct LookupJson<'a> {
     also: Vec<crate::catalog::EntryRef<'a>>,
 }
 
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
 fn lookup_command(
     protocol: Option<Protocol>,
     input: &str,
     json: bool,
     out: &mut impl Write,
-) -> Outcome {
+) -> Result<(), CliError> {
     let catalog = catalog();
     let found = catalog.lookup(protocol, input);
     if found.entries.is_empty() {
-        return Ok(Err(not_found(protocol, input)));
+        return Err(not_found(protocol, input));
     }
     if json {
-        let body = LookupJson {
-            query: input,
-            entries: found.entries.clone(),
-            also: found
-                .also
-                .iter()
-                .map(|e| crate::catalog::EntryRef::from(*e))
-                .collect(),
-        };
-        writeln!(
+        return write_json(
             out,
-            "{}",
-            serde_json::to_string_pretty(&body).map_err(io::Error::other)?
-        )?;
-        return Ok(Ok(()));
+            &LookupJson {
+                query: input,
+                entries: found.entries.clone(),
+                also: found
+                    .also
+                    .iter()
+                    .map(|e| crate::catalog::EntryRef::from(*e))
+                    .collect(),
+            },
+        );
     }
     for (i, e) in found.entries.iter().enumerate() {
         if i > 0 {
@@ -497,17 +392,7 @@ fn lookup_command(
             .collect();
         writeln!(out, "\nalso: {}", list.join("; "))?;
     }
-    Ok(Ok(()))
-}
-
-fn compare_command(
-    protocol: Option<Protocol>,
-    a: &str,
-    b: &str,
-    json: bool,
-    out: &mut impl Write,
-) -> Outcome {
-    compare_entries(protocol, a, None, b, json, out)
+    Ok(())
 }
 
 /// Compares `a` (in `pa`) with `b` (in `pb`, or else in a's protocol).
@@ -518,90 +403,61 @@ fn compare_entries(
     b: &str,
     json: bool,
     out: &mut impl Write,
-) -> Outcome {
+) -> Result<(), CliError> {
     let catalog = catalog();
     let first = catalog.lookup(pa, a);
     let Some(&ea) = first.entries.first() else {
-        return Ok(Err(not_found(pa, a)));
+        return Err(not_found(pa, a));
     };
     // The second code is read in the first one's protocol unless named otherwise.
     let pb = pb.or(Some(ea.protocol));
     let second = catalog.lookup(pb, b);
     let Some(&eb) = second.entries.first() else {
-        return Ok(Err(not_found(pb, b)));
+        return Err(not_found(pb, b));
     };
     let (ea, eb) = compare::canonical_order(ea, eb);
-    let comparison = match compare::compare(catalog, ea, eb) {
-        Ok(c) => c,
-        Err(e) => {
-            return Ok(Err(Failure {
-                code: EXIT_NOT_FOUND,
-                kind: "not_comparable",
-                message: e.to_string(),
-                suggestions: vec![],
-            }));
-        }
-    };
+    let comparison =
+        compare::compare(catalog, ea, eb).map_err(|e| CliError::NotComparable(e.to_string()))?;
     if json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&comparison).map_err(io::Error::other)?
-        )?;
+        write_json(out, &comparison)
     } else {
         render::comparison(out, &comparison)?;
+        Ok(())
     }
-    Ok(Ok(()))
 }
 
-fn search_command(query: &str, limit: usize, json: bool, out: &mut impl Write) -> Outcome {
+fn search_command(
+    query: &str,
+    limit: usize,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
     if query.trim().is_empty() {
-        return Ok(Err(Failure::usage("search needs at least one word")));
+        return Err(CliError::usage("search needs at least one word"));
     }
     let outcome = search::index().search(query, limit);
+    // Nothing found is an error, and the error is the one document printed.
+    if outcome.results.is_empty() {
+        return Err(CliError::NotFound {
+            message: format!("nothing matches {}", shown(query)),
+            suggestions: Vec::new(),
+        });
+    }
     if json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&crate::search::SearchJson::from(&outcome))
-                .map_err(io::Error::other)?
-        )?;
+        write_json(out, &crate::search::SearchJson::from(&outcome))
     } else {
         render::search_results(out, &outcome)?;
+        Ok(())
     }
-    if outcome.results.is_empty() {
-        let suggestions = Vec::new();
-        return Ok(Err(Failure {
-            code: EXIT_NOT_FOUND,
-            kind: "not_found",
-            message: format!("nothing matches {}", shown(query)),
-            suggestions,
-        }));
-    }
-    Ok(Ok(()))
 }
 
 fn list_command(
-    protocol: Option<&str>,
+    protocol: Option<Protocol>,
     class: Option<&str>,
     json: bool,
     out: &mut impl Write,
-) -> Outcome {
+) -> Result<(), CliError> {
     let catalog = catalog();
-    let protocol = match protocol {
-        Some(p) => match Protocol::from_slug(p) {
-            Some(p) => Some(p),
-            None => {
-                let known: Vec<&str> = Protocol::ALL.iter().map(|p| p.slug()).collect();
-                return Ok(Err(Failure::usage(format!(
-                    "unknown protocol {}; known: {}",
-                    shown(p),
-                    known.join(", ")
-                ))));
-            }
-        },
-        None => None,
-    };
     let class = class.map(|c| c.trim().to_ascii_lowercase());
     let entries: Vec<&Entry> = catalog
         .entries()
@@ -612,49 +468,30 @@ fn list_command(
         })
         .collect();
     if entries.is_empty() {
-        return Ok(Err(Failure {
-            code: EXIT_NOT_FOUND,
-            kind: "not_found",
+        return Err(CliError::NotFound {
             message: format!(
                 "no codes in class {}",
                 shown(class.as_deref().unwrap_or(""))
             ),
             suggestions: Vec::new(),
-        }));
+        });
     }
     if json {
         let refs: Vec<_> = entries
             .iter()
             .map(|e| crate::catalog::EntryRef::from(*e))
             .collect();
-        let body = serde_json::json!({
-            "protocol": protocol.map(|p| p.slug()),
-            "class": class,
-            "count": refs.len(),
-            "entries": refs,
-        });
-        writeln!(
+        write_json(
             out,
-            "{}",
-            serde_json::to_string_pretty(&body).map_err(io::Error::other)?
-        )?;
+            &serde_json::json!({
+                "protocol": protocol.map(|p| p.slug()),
+                "class": class,
+                "count": refs.len(),
+                "entries": refs,
+            }),
+        )
     } else {
         render::list(out, &entries)?;
+        Ok(())
     }
-    Ok(Ok(()))
-}
-
-/// An origin such as https://example.org: scheme and host, no path.
-fn validate_base_url(url: &str) -> Result<String, Failure> {
-    let trimmed = url.trim().trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or_else(|| Failure::usage("--base-url must start with http:// or https://"))?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '"', '<', '>']) {
-        return Err(Failure::usage(
-            "--base-url must be an origin such as https://example.org, without a path",
-        ));
-    }
-    Ok(trimmed.to_string())
 }

@@ -349,15 +349,6 @@ pub enum ServeError {
     Catalog(#[from] crate::catalog::CatalogError),
 }
 
-impl ServeError {
-    /// The process exit code for this error (sysexits: 70 software, 71 OS).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ServeError::Catalog(_) => 70,
-            ServeError::Runtime(_) | ServeError::Listen { .. } => 71,
-        }
-    }
-}
 
 /// Where the live endpoints are served.
 #[derive(Clone, Debug, Default)]

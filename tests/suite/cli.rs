@@ -271,3 +271,118 @@ fn completions_and_man_page_come_from_the_clap_definition() {
     let page = stdout(&man);
     assert!(page.contains(".TH") && page.contains("statusatlas") && page.contains("search"));
 }
+
+/// Parses stdout as a stream of JSON values and returns them all.
+fn documents(o: &Output) -> Vec<serde_json::Value> {
+    serde_json::Deserializer::from_slice(&o.stdout)
+        .into_iter::<serde_json::Value>()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn every_json_invocation_prints_exactly_one_document() {
+    let busy_dir = env!("CARGO_MANIFEST_DIR");
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["404"], 0),
+        (vec!["101", "407"], 0),
+        (vec!["grpc", "14"], 0),
+        (vec!["lookup", "404"], 0),
+        (vec!["compare", "401", "403"], 0),
+        (vec!["compare", "grpc", "14", "http", "503"], 0),
+        (vec!["search", "teapot"], 0),
+        (vec!["search", "too", "mny", "requets"], 0),
+        (vec!["list", "--class", "4xx"], 0),
+        (vec![], 0),
+        (vec!["--help"], 0),
+        (vec!["search", "--help"], 0),
+        (vec!["--version"], 0),
+        (vec!["299"], 1),
+        (vec!["search", "zzzzqqq"], 1),
+        (vec!["list", "--class", "9xx"], 1),
+        (vec!["compare", "404", "9999"], 1),
+        (vec!["export", busy_dir], 1),
+        (vec!["--frob"], 2),
+        (vec!["search"], 2),
+        (vec!["search", "--limit", "0", "x"], 2),
+        (vec!["search", "--limitt", "3", "x"], 2),
+        (vec!["compare", "404"], 2),
+        (vec!["1", "2", "3"], 2),
+        (vec!["list", "--protocol", "gopher"], 2),
+        (vec!["--color", "sometimes", "404"], 2),
+        (vec!["serve"], 2),
+        (vec!["serve", "--live-max-delay", "soon"], 2),
+        (vec!["export", "out", "--base-url", "ftp://example.org"], 2),
+        (vec!["completions", "bash"], 2),
+        (vec!["man"], 2),
+        (vec!["frobnicate"], 1),
+    ];
+    for (args, code) in &cases {
+        // --json before and after everything else.
+        for json_first in [true, false] {
+            let mut full: Vec<&str> = Vec::new();
+            if json_first {
+                full.push("--json");
+            }
+            full.extend(args.iter().copied());
+            if !json_first {
+                full.push("--json");
+            }
+            let o = run(&full);
+            assert_eq!(o.status.code(), Some(*code), "{full:?}: {}", stderr(&o));
+            let docs = documents(&o);
+            assert_eq!(docs.len(), 1, "{full:?} printed {}", stdout(&o));
+            let doc = &docs[0];
+            if *code == 0 {
+                assert!(doc.get("error").is_none(), "{full:?}: {doc}");
+            } else {
+                let e = &doc["error"];
+                let kind = e["code"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{full:?}: {doc}"));
+                assert_eq!(kind == "usage", *code == 2, "{full:?}: {doc}");
+                assert!(
+                    e["message"].as_str().is_some_and(|m| !m.is_empty()),
+                    "{full:?}: {doc}"
+                );
+                assert!(e["suggestions"].is_array(), "{full:?}: {doc}");
+                // The same failure is one line on stderr.
+                assert_eq!(stderr(&o).trim_end().lines().count(), 1, "{full:?}");
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let o = run([OsStr::new("--json"), OsStr::from_bytes(b"\xff\xfe40")]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(documents(&o)[0]["error"]["code"], "usage");
+    }
+}
+
+#[test]
+fn clap_suggestions_reach_the_json_error() {
+    let o = run(["search", "--limitt", "3", "x", "--json"]);
+    let doc = json(&o);
+    assert_eq!(doc["error"]["suggestions"][0], "--limit");
+}
+
+#[test]
+fn global_options_work_before_and_after_the_subcommand() {
+    for args in [
+        vec!["--color", "never", "search", "teapot"],
+        vec!["search", "teapot", "--color", "never"],
+        vec!["search", "--color", "never", "teapot"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("418"), "{args:?}: {}", stdout(&o));
+    }
+    for args in [
+        vec!["--json", "--color", "always", "search", "teapot"],
+        vec!["search", "teapot", "--json", "--color", "never"],
+    ] {
+        let o = run(&args);
+        assert_eq!(json(&o)["results"][0]["code"], "418", "{args:?}");
+    }
+}
