@@ -21,10 +21,17 @@ fn looks_like_mime(text: &str) -> bool {
             .contains("content-type:")
 }
 
+/// An encoded part, decoded: the lines of the input its body spans
+/// (1-based, inclusive) and its text.
+pub(super) struct DecodedPart {
+    pub first_line: usize,
+    pub last_line: usize,
+    pub text: String,
+}
+
 /// The decoded text of each encoded part a person would read (text parts
-/// and RFC 3464 `message/delivery-status` parts), with the line of the
-/// input its body starts on.
-pub(super) fn encoded_parts(text: &str) -> Vec<(usize, String)> {
+/// and RFC 3464 `message/delivery-status` parts).
+pub(super) fn encoded_parts(text: &str) -> Vec<DecodedPart> {
     if !looks_like_mime(text) {
         return Vec::new();
     }
@@ -50,12 +57,18 @@ pub(super) fn encoded_parts(text: &str) -> Vec<(usize, String)> {
         let Ok(decoded) = std::str::from_utf8(part.contents()) else {
             continue;
         };
-        let start = (part.offset_body as usize).min(text.len());
-        let body_line = 1 + text.as_bytes()[..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        out.push((body_line, decoded.to_string()));
+        let line_at = |offset: u32| {
+            let end = (offset as usize).min(text.len());
+            1 + text.as_bytes()[..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        };
+        out.push(DecodedPart {
+            first_line: line_at(part.offset_body),
+            last_line: line_at(part.offset_end),
+            text: decoded.to_string(),
+        });
     }
     out
 }

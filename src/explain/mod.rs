@@ -133,13 +133,24 @@ pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
     } else {
         let mut found = scan::scan(&clean);
         actions = mime::dsn_actions(&clean);
-        for (line, decoded) in mime::encoded_parts(&clean) {
-            actions.extend(mime::dsn_actions(&decoded));
-            found.extend(scan::scan(&decoded).into_iter().map(|mut f| {
-                f.line = line;
-                f
-            }));
+        // Codes of encoded parts get the part's first line, unless the raw
+        // text already shows them there (quoted-printable often does).
+        let mut decoded_found = Vec::new();
+        for part in mime::encoded_parts(&clean) {
+            actions.extend(mime::dsn_actions(&part.text));
+            for mut f in scan::scan(&part.text) {
+                let shown = found.iter().any(|r| {
+                    r.protocol == f.protocol
+                        && r.code == f.code
+                        && (part.first_line..=part.last_line).contains(&r.line)
+                });
+                if !shown {
+                    f.line = part.first_line;
+                    decoded_found.push(f);
+                }
+            }
         }
+        found.extend(decoded_found);
         found
     };
     raw.sort_by_key(|f| f.line);

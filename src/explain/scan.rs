@@ -35,6 +35,15 @@ re!(
 );
 re!(CURL_FAIL, r"The requested URL returned error: ([0-9]{3})\b");
 re!(
+    REQUESTS_ERROR,
+    r"\bHTTPError: ([1-5][0-9]{2}) (?:Client|Server) Error\b"
+);
+re!(
+    WGET_RESPONSE,
+    r"\brequest sent, awaiting response\.\.\. ([1-5][0-9]{2})\b"
+);
+re!(WGET_ERROR, r"\bERROR ([1-5][0-9]{2}): ");
+re!(
     HEADER_LINE,
     r"^\s*(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+):[ \t]*(.*)$"
 );
@@ -66,6 +75,10 @@ re!(
 re!(
     DSN_STATUS,
     r"(?i)^\s*status:\s*([245]\.[0-9]{1,3}\.[0-9]{1,3})\b"
+);
+re!(
+    SMTPLIB,
+    r#"\(([245][0-9]{2}), b['"](?:([245]\.[0-9]{1,3}\.[0-9]{1,3})\b)?"#
 );
 re!(POSTFIX_DSN, r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
 re!(OUTLOOK_HASH, r"#([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
@@ -140,6 +153,7 @@ re!(
     GRPC_STATUS_KEY,
     r"(?i)\bgrpc[-_]status[:=]\s*([0-9]{1,2})\b"
 );
+re!(GRPC_LOG_KEY, r#"\bgrpc\.code"?\s*[:=]\s*"?([A-Za-z_]+)"#);
 re!(GRPC_TONIC, r"\bstatus: ([A-Z][A-Za-z]+), message: ");
 re!(GRPC_PEER, r"Error received from peer (\S+?)[ ,{]");
 re!(
@@ -386,6 +400,15 @@ impl Scanner<'_> {
         if let Some(c) = CURL_FAIL.captures(text) {
             self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("curl"));
         }
+        if let Some(c) = REQUESTS_ERROR.captures(text) {
+            self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("python-requests"));
+        }
+        if let Some(c) = WGET_RESPONSE
+            .captures(text)
+            .or_else(|| WGET_ERROR.captures(text))
+        {
+            self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("wget"));
+        }
         if let Some(c) = WS_HANDSHAKE.captures(text) {
             self.push(
                 RawFinding::new(Protocol::Http, &c[1], no, text)
@@ -519,6 +542,14 @@ impl Scanner<'_> {
         for c in SMTP_ANCHORED.captures_iter(text) {
             self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("smtp-reply"));
         }
+        for c in SMTPLIB.captures_iter(text) {
+            self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("smtplib"));
+            if let Some(enhanced) = c.get(2) {
+                self.push(
+                    RawFinding::new(Protocol::Smtp, enhanced.as_str(), no, text).source("smtplib"),
+                );
+            }
+        }
         if let Some(c) = DSN_STATUS.captures(text) {
             self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("dsn-status"));
         }
@@ -615,6 +646,9 @@ impl Scanner<'_> {
         }
         if let Some(c) = GRPC_CSHARP.captures(text) {
             found(&c[1], "grpc-dotnet", self);
+        }
+        if let Some(c) = GRPC_LOG_KEY.captures(text) {
+            found(&c[1], "grpc-log", self);
         }
         if let Some(c) = GRPC_TONIC.captures(text) {
             found(&c[1], "tonic", self);
