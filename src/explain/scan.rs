@@ -104,7 +104,7 @@ re!(
 );
 re!(
     FTP_CURL,
-    r"\b(?:RETR|STOR|PASV|EPSV|PORT|EPRT|TYPE|CWD|SIZE|MDTM|REST|USER|PASS|LIST|NLST) response: ([1-6][0-9]{2})\b|Access denied: ([1-6][0-9]{2})\b"
+    r"\b(?:RETR|STOR|PASV|EPSV|PORT|EPRT|TYPE|CWD|SIZE|MDTM|REST|USER|PASS|LIST|NLST) response: ([1-6][0-9]{2})\b|(?:Access denied|Login failed|Access failed): ([1-6][0-9]{2})\b"
 );
 re!(
     SMTP_COMMAND,
@@ -162,7 +162,7 @@ re!(
 );
 
 // WebSocket.
-re!(WS_CLOSE_EVENT, r"\bcode[=:]\s*([1-4][0-9]{3})\b");
+re!(WS_CLOSE_EVENT, r"\bcode[=: ]\s*([1-4][0-9]{3})\b");
 re!(WS_CLOSE_WORD, r"(?i)close|websocket");
 re!(WS_GORILLA, r"websocket: close ([1-4][0-9]{3})\b");
 re!(WS_PYTHON, r"\b(received|sent) ([1-4][0-9]{3}) \(");
