@@ -41,11 +41,10 @@ pub(super) fn run(file: Option<&Path>, json: bool, out: &mut impl Write) -> Outc
         }));
     }
     if json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&explanation).map_err(io::Error::other)?
-        )?;
+        // One write: the document can be megabytes long.
+        let mut body = serde_json::to_string_pretty(&explanation).map_err(io::Error::other)?;
+        body.push('\n');
+        out.write_all(body.as_bytes())?;
     } else {
         text(out, &explanation)?;
     }
@@ -72,10 +71,7 @@ fn read_bounded(file: Option<&Path>) -> io::Result<Vec<u8>> {
 
 fn text(out: &mut impl Write, x: &Explanation) -> io::Result<()> {
     for f in &x.findings {
-        let label = match f.kind.as_deref() {
-            Some("ede") => format!("{} EDE {}", f.protocol.name(), f.code),
-            _ => format!("{} {}", f.protocol.name(), f.code),
-        };
+        let label = explain::finding_label(f);
         let phrase = f.phrase.as_deref().unwrap_or("(not in the catalog)");
         write!(out, "line {:<5} {label} {phrase}", f.line)?;
         match &f.link {

@@ -23,8 +23,9 @@ mod scan;
 
 use crate::catalog::{Entry, Protocol, Retry, catalog};
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-pub use diagnose::{Outcome, Summary, Verdict};
+pub use diagnose::{Outcome, Summary, Verdict, finding_label, verdict_of};
 
 /// The largest input accepted, in bytes (1 MiB). Longer input is refused
 /// with [`ExplainError::TooLarge`]; the web uses the same number as its
@@ -136,14 +137,19 @@ pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
         // Codes of encoded parts get the part's first line, unless the raw
         // text already shows them there (quoted-printable often does).
         let mut decoded_found = Vec::new();
+        let mut lines_of: HashMap<(Protocol, &str), BTreeSet<usize>> = HashMap::new();
+        for r in &found {
+            lines_of
+                .entry((r.protocol, &r.code))
+                .or_default()
+                .insert(r.line);
+        }
         for part in mime::encoded_parts(&clean) {
             actions.extend(mime::dsn_actions(&part.text));
             for mut f in scan::scan(&part.text) {
-                let shown = found.iter().any(|r| {
-                    r.protocol == f.protocol
-                        && r.code == f.code
-                        && (part.first_line..=part.last_line).contains(&r.line)
-                });
+                let shown = lines_of
+                    .get(&(f.protocol, f.code.as_str()))
+                    .is_some_and(|l| l.range(part.first_line..=part.last_line).next().is_some());
                 if !shown {
                     f.line = part.first_line;
                     decoded_found.push(f);
@@ -154,7 +160,7 @@ pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
         found
     };
     raw.sort_by_key(|f| f.line);
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let findings: Vec<Finding> = raw
         .into_iter()
         .filter_map(|r| r.into_finding())
