@@ -288,3 +288,53 @@ pub(crate) fn dns_rcode_entry(name: &str) -> Option<&'static Entry> {
                 || e.code == name)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_has_an_openapi_schema() {
+        #[derive(utoipa::OpenApi)]
+        #[openapi(components(schemas(Explanation)))]
+        struct Doc;
+        let doc = serde_json::to_value(<Doc as utoipa::OpenApi>::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for (schema, field) in [
+            ("Explanation", "findings"),
+            ("Explanation", "summary"),
+            ("Finding", "line"),
+            ("Finding", "link"),
+            ("Summary", "outcome"),
+            ("Outcome", "verdict"),
+        ] {
+            assert!(
+                schemas[schema]["properties"][field].is_object(),
+                "{schema}.{field} missing from {schemas}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_follow_the_site_urls() {
+        let c = catalog();
+        let link = |p, id| link_for(c.get(p, id).unwrap());
+        assert_eq!(link(Protocol::Http, "407"), "/http/407");
+        assert_eq!(link(Protocol::Smtp, "5.7.26"), "/smtp/5.7.26");
+        assert_eq!(link(Protocol::Grpc, "14"), "/grpc/14");
+        assert_eq!(link(Protocol::Dns, "nxdomain"), "/dns/nxdomain");
+        assert_eq!(link(Protocol::Dns, "ede-18"), "/dns/ede/18");
+    }
+
+    #[test]
+    fn names_of_every_library_reach_the_same_grpc_code() {
+        for name in ["UNAVAILABLE", "Unavailable", "unavailable", "14"] {
+            assert_eq!(grpc_entry(name).unwrap().code, "14", "{name}");
+        }
+        assert_eq!(grpc_entry("DeadlineExceeded").unwrap().code, "4");
+        assert_eq!(grpc_entry("Canceled").unwrap().code, "1");
+        assert!(grpc_entry("Sideways").is_none());
+        assert_eq!(dns_rcode_entry("NXDOMAIN").unwrap().code, "3");
+        assert_eq!(dns_rcode_entry("ServFail").unwrap().code, "2");
+    }
+}
