@@ -66,7 +66,7 @@ re!(
 );
 re!(
     SMTP_ANCHORED,
-    r"(?:\bsaid: |SMTP error from remote (?:mail server|MTA) after [^\n]*?: |^Diagnostic-Code:\s*smtp;\s*|Remote Server returned '|^\s*(?:<\s*)?#)([245][0-9]{2})(?:[ -]|$|')"
+    r"(?:\bhost \S+ said: |SMTP error from remote (?:mail server|MTA) after [^\n]*?: |^Diagnostic-Code:\s*smtp;\s*|Remote Server returned ')([245][0-9]{2})(?:[ -]|$|')"
 );
 re!(
     EXIM_AFTER,
@@ -81,7 +81,6 @@ re!(
     r#"\(([245][0-9]{2}), b['"](?:([245]\.[0-9]{1,3}\.[0-9]{1,3})\b)?"#
 );
 re!(POSTFIX_DSN, r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
-re!(OUTLOOK_HASH, r"#([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
 re!(REMOTE_MTA, r"(?i)^\s*Remote-MTA:\s*(?:dns;\s*)?(.+?)\s*$");
 re!(
     REPORTING_MTA,
@@ -118,6 +117,8 @@ re!(
     SMTP_WORD,
     r"(?i)\bE?SMTP\b|\bPostfix\b|\bExim\b|\bsendmail\b"
 );
+re!(FTP_PROMPT, r"^\s*ftp> \S|^User \([^)]*\):|^Name \([^)]*\):");
+re!(DATA_END, r"^\s*(?:> |-> |~> |C: |>>> )?\.\s*$");
 re!(FTP_WORD, r"(?i)ftp");
 re!(ANY_COMMAND, r"^\s*(?:> |-> |~> |C: |>>> |---> )\S");
 
@@ -184,12 +185,16 @@ re!(
 
 /// What a transcript's bare reply lines belong to, if anything.
 fn session_protocol(lines: &[&str]) -> Option<Protocol> {
+    // Commands make a session; words only weigh between two candidates.
     let (mut smtp, mut ftp) = (0usize, 0usize);
+    let (mut smtp_commands, mut ftp_commands) = (false, false);
     for line in lines {
         if SMTP_COMMAND.is_match(line) {
             smtp += 2;
-        } else if FTP_COMMAND.is_match(line) {
+            smtp_commands = true;
+        } else if FTP_COMMAND.is_match(line) || FTP_PROMPT.is_match(line) {
             ftp += 2;
+            ftp_commands = true;
         }
         if SMTP_WORD.is_match(line) {
             smtp += 1;
@@ -198,10 +203,15 @@ fn session_protocol(lines: &[&str]) -> Option<Protocol> {
             ftp += 1;
         }
     }
-    match smtp.cmp(&ftp) {
-        std::cmp::Ordering::Greater => Some(Protocol::Smtp),
-        std::cmp::Ordering::Less => Some(Protocol::Ftp),
-        std::cmp::Ordering::Equal => None,
+    match (smtp_commands, ftp_commands) {
+        (false, false) => None,
+        (true, false) => Some(Protocol::Smtp),
+        (false, true) => Some(Protocol::Ftp),
+        (true, true) => match smtp.cmp(&ftp) {
+            std::cmp::Ordering::Greater => Some(Protocol::Smtp),
+            std::cmp::Ordering::Less => Some(Protocol::Ftp),
+            std::cmp::Ordering::Equal => None,
+        },
     }
 }
 
@@ -228,6 +238,8 @@ struct Scanner<'a> {
     /// A request line was seen since the last response.
     requested: bool,
     exim_pending: bool,
+    /// Inside a message body sent after `354`: its lines are not replies.
+    in_data: bool,
     node_grpc_until: usize,
     grpcurl_error: bool,
     reporting_mta: Option<String>,
@@ -250,6 +262,7 @@ pub(super) fn scan(text: &str) -> Vec<RawFinding> {
         connect: None,
         requested: false,
         exim_pending: false,
+        in_data: false,
         node_grpc_until: 0,
         grpcurl_error: false,
         reporting_mta: None,
@@ -305,6 +318,12 @@ impl Scanner<'_> {
             let code = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
             self.push(RawFinding::new(Protocol::Ftp, code, no, text).source("curl-ftp"));
         }
+        if self.in_data {
+            if DATA_END.is_match(text) {
+                self.in_data = false;
+            }
+            return false;
+        }
         if ANY_COMMAND.is_match(text) {
             self.multi = None;
             return false;
@@ -354,6 +373,7 @@ impl Scanner<'_> {
         } else {
             "ftp-reply"
         };
+        self.in_data = protocol == Protocol::Smtp && code == "354";
         self.push(RawFinding::new(protocol, code, i + 1, text).source(source));
         if protocol == Protocol::Smtp {
             self.smtp(no, text);
@@ -559,9 +579,6 @@ impl Scanner<'_> {
         if let Some(c) = POSTFIX_DSN.captures(text) {
             self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("postfix-log"));
         }
-        if let Some(c) = OUTLOOK_HASH.captures(text) {
-            self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("exchange"));
-        }
         if let Some(c) = REMOTE_MTA.captures(text) {
             self.clue(no, Protocol::Smtp, 1, format!("Remote-MTA {}", &c[1]));
         }
@@ -697,7 +714,10 @@ impl Scanner<'_> {
         if let Some(c) = WS_GORILLA.captures(text) {
             codes.push((c[1].to_string(), "gorilla-websocket", None));
         }
-        for c in WS_PYTHON.captures_iter(text) {
+        for c in WS_PYTHON
+            .captures_iter(text)
+            .filter(|_| WS_CLOSE_WORD.is_match(text))
+        {
             let hop = if &c[1] == "received" {
                 "the peer, in its close frame"
             } else {
@@ -1026,6 +1046,7 @@ mod tests {
         // A basic code and an enhanced code of different classes are not a reply.
         none("version 250 5.1.1 released");
         none("X-Postfix-Queue-ID: 4F2A31C0A2B\nStatus: RO");
+        none("She said: 500 people came\n#500 errors are retried\nsee section #4.1.1");
     }
 
     #[test]
@@ -1042,6 +1063,17 @@ mod tests {
         );
         // Without a session, bare numbers at the start of a line are not replies.
         none("250 rows written\n404 errors ignored");
+        none("SMTP error report\n250 rows written");
+        // Nor are the lines of a message body sent after 354.
+        let t = "DATA\n354 End data with <CR><LF>.<CR><LF>\nSubject: stock\n\n404 items shipped\n.\n250 2.0.0 Ok: queued";
+        assert_eq!(
+            found(t),
+            vec![
+                (2, Smtp, "354".to_string()),
+                (7, Smtp, "250".to_string()),
+                (7, Smtp, "2.0.0".to_string())
+            ]
+        );
     }
 
     #[test]
@@ -1200,6 +1232,7 @@ mod tests {
         );
         has("client 3 closed, close code 1001", 1, Websocket, "1001");
         none("hub: 1009 messages relayed, queue code 1234 ok");
+        none("sent 1024 (1.0 KiB), received 2048 (2.0 KiB)");
     }
 
     #[test]
