@@ -209,8 +209,10 @@ impl RawFinding {
         self
     }
 
+    /// Who produced the code; cleaned like the line text, since it quotes
+    /// header values from the input.
     pub fn hop(mut self, hop: Option<String>) -> Self {
-        self.hop = hop;
+        self.hop = hop.map(|h| crate::text::shorten(h.trim(), MAX_LINE_CHARS));
         self
     }
 

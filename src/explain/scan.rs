@@ -284,7 +284,7 @@ impl Scanner<'_> {
             line,
             protocol,
             rank,
-            text,
+            text: crate::text::shorten(&text, super::MAX_LINE_CHARS),
         });
     }
 
@@ -583,7 +583,7 @@ impl Scanner<'_> {
             self.clue(no, Protocol::Smtp, 1, format!("Remote-MTA {}", &c[1]));
         }
         if let Some(c) = REPORTING_MTA.captures(text) {
-            self.reporting_mta = Some(c[1].to_string());
+            self.reporting_mta = Some(crate::text::shorten(&c[1], 80));
         }
         if let Some(c) = GENERATING_SERVER.captures(text) {
             self.clue(

@@ -239,6 +239,21 @@ fn bad_input_is_refused_with_a_stable_code() {
 }
 
 #[test]
+fn nothing_from_the_input_reaches_a_terminal_as_a_control_sequence() {
+    let input = "\u{1b}]0;owned\u{7}< HTTP/1.1 502 Bad\u{1b}[31m Gateway\n< Server: evil\u{9b}31m\u{1b}]8;;x\n<\n";
+    let x = explain(input.as_bytes()).unwrap();
+    let f = &x.findings[0];
+    for s in [
+        f.text.as_str(),
+        f.hop.as_deref().unwrap(),
+        x.summary.diagnosis.as_str(),
+    ] {
+        assert!(!s.chars().any(char::is_control), "{s:?}");
+    }
+    assert_eq!(f.code, "502");
+}
+
+#[test]
 fn a_megabyte_of_hostile_lines_is_read() {
     // Long lines of near-misses for every recogniser, up to the limit.
     let line = "< HTTP/1.1 4O4 said: 55O 5.1 code = Unavail status: NXDOMAI close 99999 SIP/2.0 9 ";
