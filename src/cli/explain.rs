@@ -72,8 +72,13 @@ fn read_bounded(file: Option<&Path>) -> io::Result<Vec<u8>> {
 fn text(out: &mut impl Write, x: &Explanation) -> io::Result<()> {
     for f in &x.findings {
         let label = explain::finding_label(f);
-        let phrase = f.phrase.as_deref().unwrap_or("(not in the catalog)");
-        write!(out, "line {:<5} {label} {phrase}", f.line)?;
+        let phrase = match f.phrase.as_deref() {
+            // DNS labels already name the mnemonic: "DNS SERVFAIL (RCODE 2)".
+            Some(p) if label.to_ascii_lowercase().contains(&p.to_ascii_lowercase()) => "",
+            Some(p) => p,
+            None => "(not in the catalog)",
+        };
+        write!(out, "line {:<5} {}", f.line, format!("{label} {phrase}").trim_end())?;
         match &f.link {
             Some(link) => writeln!(out, "  {link}")?,
             None => writeln!(out)?,
