@@ -78,7 +78,12 @@ fn text(out: &mut impl Write, x: &Explanation) -> io::Result<()> {
             Some(p) => p,
             None => "(not in the catalog)",
         };
-        write!(out, "line {:<5} {}", f.line, format!("{label} {phrase}").trim_end())?;
+        write!(
+            out,
+            "line {:<5} {}",
+            f.line,
+            format!("{label} {phrase}").trim_end()
+        )?;
         match &f.link {
             Some(link) => writeln!(out, "  {link}")?,
             None => writeln!(out)?,

@@ -47,7 +47,10 @@ re!(
     HEADER_LINE,
     r"^\s*(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+):[ \t]*(.*)$"
 );
-re!(WS_HANDSHAKE, r"Unexpected response code: ([0-9]{3})\b");
+re!(
+    WS_HANDSHAKE,
+    r"Unexpected (?:response code|server response): ([1-5][0-9]{2})\b"
+);
 // Access logs: nginx and Apache combined, Envoy's default format.
 re!(
     ACCESS_LOG,
@@ -79,6 +82,11 @@ re!(
 re!(
     SMTPLIB,
     r#"\(([245][0-9]{2}), b['"](?:([245]\.[0-9]{1,3}\.[0-9]{1,3})\b)?"#
+);
+re!(MAIL_CLIENT_RESPONDED, r"\bserver responded:\s*(.*)$");
+re!(
+    LEADING_CODE,
+    r"^\s*(?:([245][0-9]{2})(?:[ -]|$)|([245]\.[0-9]{1,3}\.[0-9]{1,3})\b)"
 );
 re!(POSTFIX_DSN, r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
 re!(REMOTE_MTA, r"(?i)^\s*Remote-MTA:\s*(?:dns;\s*)?(.+?)\s*$");
@@ -123,7 +131,7 @@ re!(FTP_WORD, r"(?i)ftp");
 re!(ANY_COMMAND, r"^\s*(?:> |-> |~> |C: |>>> |---> )\S");
 
 // DNS.
-re!(DIG_STATUS, r"->>HEADER<<-.*?\bstatus: ([A-Z]+)\b");
+re!(DIG_STATUS, r"->>HEADER<<-.*?\b(?:status|rcode): ([A-Z]+)\b");
 re!(DIG_EDE, r"^;;? EDE: ([0-9]{1,5})\b");
 re!(NSLOOKUP, r"^\*\* server can't find \S+: ([A-Z]+)\s*$");
 re!(
@@ -238,6 +246,7 @@ struct Scanner<'a> {
     /// A request line was seen since the last response.
     requested: bool,
     exim_pending: bool,
+    responded_pending: bool,
     /// Inside a message body sent after `354`: its lines are not replies.
     in_data: bool,
     node_grpc_until: usize,
@@ -262,6 +271,7 @@ pub(super) fn scan(text: &str) -> Vec<RawFinding> {
         connect: None,
         requested: false,
         exim_pending: false,
+        responded_pending: false,
         in_data: false,
         node_grpc_until: 0,
         grpcurl_error: false,
@@ -555,6 +565,20 @@ impl Scanner<'_> {
         if EXIM_AFTER.is_match(text) {
             self.exim_pending = true;
         }
+        // A mail client's error dialog: "The mail server responded: 5.7.1 ...",
+        // on the same line or the next.
+        if self.responded_pending {
+            self.responded_pending = false;
+            self.leading_code(no, text, "mail-client");
+        }
+        if let Some(c) = MAIL_CLIENT_RESPONDED.captures(text) {
+            if c[1].trim().is_empty() {
+                self.responded_pending = true;
+            } else {
+                let rest = c[1].to_string();
+                self.leading_code_in(no, text, &rest, "mail-client");
+            }
+        }
         // `550 5.1.1`: a reply with its enhanced code, of the same class.
         for c in SMTP_WITH_ENHANCED.captures_iter(text) {
             if c[1].as_bytes()[0] == c[2].as_bytes()[0] {
@@ -609,6 +633,18 @@ impl Scanner<'_> {
             );
         } else if let Some(c) = POSTFIX_RELAY.captures(text) {
             self.clue(no, Protocol::Smtp, 0, format!("the relay {}", &c[1]));
+        }
+    }
+
+    /// A reply or enhanced code at the start of `text`.
+    fn leading_code(&mut self, no: usize, text: &str, source: &'static str) {
+        self.leading_code_in(no, text, text, source);
+    }
+
+    fn leading_code_in(&mut self, no: usize, line: &str, part: &str, source: &'static str) {
+        if let Some(c) = LEADING_CODE.captures(part) {
+            let code = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+            self.push(RawFinding::new(Protocol::Smtp, code, no, line).source(source));
         }
     }
 
