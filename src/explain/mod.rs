@@ -93,7 +93,7 @@ pub enum ExplainError {
         "the input looks like binary data (byte {offset} is a control byte); paste text such as a log or a transcript"
     )]
     Binary { offset: usize },
-    #[error("the input is {size} bytes; the limit is {limit} bytes (1 MiB)")]
+    #[error("the input is {size} bytes; the limit is {limit} bytes")]
     TooLarge { size: usize, limit: usize },
     #[error("the input is not valid UTF-8 (line {line}, byte {offset})")]
     InvalidUtf8 { line: usize, offset: usize },
@@ -128,36 +128,10 @@ impl ExplainError {
 pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
     let text = input::validate(input)?;
     let clean = input::strip_ansi(text);
-    let mut actions = Vec::new();
-    let mut raw = if har::looks_like_har(&clean) {
-        har::scan(&clean)?
+    let (mut raw, actions) = if har::looks_like_har(&clean) {
+        (har::scan(&clean)?, Vec::new())
     } else {
-        let mut found = scan::scan(&clean);
-        actions = mime::dsn_actions(&clean);
-        // Codes of encoded parts get the part's first line, unless the raw
-        // text already shows them there (quoted-printable often does).
-        let mut decoded_found = Vec::new();
-        let mut lines_of: HashMap<(Protocol, &str), BTreeSet<usize>> = HashMap::new();
-        for r in &found {
-            lines_of
-                .entry((r.protocol, &r.code))
-                .or_default()
-                .insert(r.line);
-        }
-        for part in mime::encoded_parts(&clean) {
-            actions.extend(mime::dsn_actions(&part.text));
-            for mut f in scan::scan(&part.text) {
-                let shown = lines_of
-                    .get(&(f.protocol, f.code.as_str()))
-                    .is_some_and(|l| l.range(part.first_line..=part.last_line).next().is_some());
-                if !shown {
-                    f.line = part.first_line;
-                    decoded_found.push(f);
-                }
-            }
-        }
-        found.extend(decoded_found);
-        found
+        read_text(&clean)
     };
     raw.sort_by_key(|f| f.line);
     let mut seen = HashSet::new();
@@ -168,6 +142,37 @@ pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
         .collect();
     let summary = diagnose::summarise(&findings, &actions);
     Ok(Explanation { findings, summary })
+}
+
+/// The codes of a text that is not a HAR file, and the `Action:` fields of
+/// any delivery status notification in it. Codes of encoded MIME parts get
+/// the part's first line, unless the raw text already shows them there
+/// (quoted-printable often does).
+fn read_text(text: &str) -> (Vec<RawFinding>, Vec<String>) {
+    let mut found = scan::scan(text);
+    let mut actions = mime::dsn_actions(text);
+    let mut lines_of: HashMap<(Protocol, &str), BTreeSet<usize>> = HashMap::new();
+    for r in &found {
+        lines_of
+            .entry((r.protocol, &r.code))
+            .or_default()
+            .insert(r.line);
+    }
+    let mut decoded_found = Vec::new();
+    for part in mime::encoded_parts(text) {
+        actions.extend(mime::dsn_actions(&part.text));
+        for mut f in scan::scan(&part.text) {
+            let shown = lines_of
+                .get(&(f.protocol, f.code.as_str()))
+                .is_some_and(|l| l.range(part.first_line..=part.last_line).next().is_some());
+            if !shown {
+                f.line = part.first_line;
+                decoded_found.push(f);
+            }
+        }
+    }
+    found.extend(decoded_found);
+    (found, actions)
 }
 
 /// The site path of an entry's page: `/http/407`, `/smtp/5.7.26`,
