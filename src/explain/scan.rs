@@ -34,6 +34,7 @@ re!(
     r"(?:Received HTTP code ([0-9]{3}) from proxy after CONNECT|CONNECT tunnel failed, response ([0-9]{3})|Proxy replied ([0-9]{3}) to CONNECT request)"
 );
 re!(CURL_FAIL, r"The requested URL returned error: ([0-9]{3})\b");
+re!(URLLIB_ERROR, r"\bHTTPError: HTTP Error ([1-5][0-9]{2}): ");
 re!(
     REQUESTS_ERROR,
     r"\bHTTPError: ([1-5][0-9]{2}) (?:Client|Server) Error\b"
@@ -429,6 +430,9 @@ impl Scanner<'_> {
         }
         if let Some(c) = CURL_FAIL.captures(text) {
             self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("curl"));
+        }
+        if let Some(c) = URLLIB_ERROR.captures(text) {
+            self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("python-urllib"));
         }
         if let Some(c) = REQUESTS_ERROR.captures(text) {
             self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("python-requests"));

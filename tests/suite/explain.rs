@@ -382,3 +382,190 @@ fn cli_exit_codes_and_json_errors() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"]["code"], "not_found");
 }
+
+/// `statusatlas serve` on a free port, for real clients to talk to; stopped
+/// when dropped.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed().as_secs() < 20, "the server starts");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The 1-based numbers of the lines of `text` that start with `prefix`.
+fn lines_starting(text: &str, prefix: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(prefix))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+fn keys_of(x: &statusatlas::explain::Explanation) -> Vec<(usize, String, String)> {
+    x.findings
+        .iter()
+        .map(|f| (f.line, f.protocol.slug().to_string(), f.code.clone()))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs curl; scripts/test.sh runs it"]
+fn real_curl_transcripts_are_explained() {
+    let server = Server::start();
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl").args(args).output().expect("curl runs");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    // One 407 with Proxy-Authenticate.
+    let t = curl(&[
+        "-sv",
+        "-o",
+        "/dev/null",
+        &format!("{}/status/407", server.base),
+    ]);
+    let x = explain(t.as_bytes()).unwrap();
+    let line = lines_starting(&t, "< HTTP/1.1 407")[0];
+    assert_eq!(
+        keys_of(&x),
+        [(line, "http".to_string(), "407".to_string())],
+        "{t}"
+    );
+    let o = x.summary.outcome.unwrap();
+    assert_eq!(o.verdict, Verdict::PermanentFailure);
+    assert_eq!(
+        o.hop.as_deref(),
+        Some("a proxy (it sent Proxy-Authenticate)")
+    );
+    // A redirect followed: both answers, in order; the last is the outcome.
+    let t = curl(&[
+        "-sv",
+        "-L",
+        "-o",
+        "/dev/null",
+        &format!("{}/status/302", server.base),
+    ]);
+    let x = explain(t.as_bytes()).unwrap();
+    let expected = vec![
+        (
+            lines_starting(&t, "< HTTP/1.1 302")[0],
+            "http".to_string(),
+            "302".to_string(),
+        ),
+        (
+            lines_starting(&t, "< HTTP/1.1 200")[0],
+            "http".to_string(),
+            "200".to_string(),
+        ),
+    ];
+    assert_eq!(keys_of(&x), expected, "{t}");
+    assert_eq!(x.summary.outcome.unwrap().verdict, Verdict::Success);
+    // --fail: the status line and curl's own messages (verbose curl says it
+    // twice: "* The requested URL returned error" and "curl: (22) ...").
+    let t = curl(&[
+        "-sSfv",
+        "-o",
+        "/dev/null",
+        &format!("{}/status/503", server.base),
+    ]);
+    let x = explain(t.as_bytes()).unwrap();
+    let mut expected = vec![(
+        lines_starting(&t, "< HTTP/1.1 503")[0],
+        "http".to_string(),
+        "503".to_string(),
+    )];
+    for line in t
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("returned error: 503"))
+    {
+        expected.push((line.0 + 1, "http".to_string(), "503".to_string()));
+    }
+    assert!(expected.len() >= 2, "{t}");
+    assert_eq!(keys_of(&x), expected, "{t}");
+    assert_eq!(
+        x.summary.outcome.unwrap().verdict,
+        Verdict::TransientFailure
+    );
+}
+
+#[test]
+#[ignore = "needs wget; scripts/test.sh runs it"]
+fn real_wget_output_is_explained() {
+    let server = Server::start();
+    let out = Command::new("wget")
+        .args(["-O", "/dev/null", &format!("{}/status/404", server.base)])
+        .output()
+        .expect("wget runs");
+    let t = String::from_utf8(out.stderr).unwrap();
+    let x = explain(t.as_bytes()).unwrap();
+    let awaiting = t
+        .lines()
+        .position(|l| l.contains("awaiting response"))
+        .unwrap()
+        + 1;
+    let error = t.lines().position(|l| l.contains("ERROR 404")).unwrap() + 1;
+    assert_eq!(
+        keys_of(&x),
+        [
+            (awaiting, "http".to_string(), "404".to_string()),
+            (error, "http".to_string(), "404".to_string())
+        ],
+        "{t}"
+    );
+}
+
+#[test]
+#[ignore = "needs python3; scripts/test.sh runs it"]
+fn a_real_python_traceback_is_explained() {
+    let server = Server::start();
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, urllib.request; urllib.request.urlopen(sys.argv[1])",
+            &format!("{}/status/429", server.base),
+        ])
+        .output()
+        .expect("python3 runs");
+    let t = String::from_utf8(out.stderr).unwrap();
+    let x = explain(t.as_bytes()).unwrap();
+    let line = lines_starting(&t, "urllib.error.HTTPError")[0];
+    assert_eq!(
+        keys_of(&x),
+        [(line, "http".to_string(), "429".to_string())],
+        "{t}"
+    );
+    assert_eq!(
+        x.summary.outcome.unwrap().verdict,
+        Verdict::TransientFailure
+    );
+}
