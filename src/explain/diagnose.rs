@@ -31,6 +31,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict in words, for the diagnosis ("a transient failure: ...").
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Success => "success",
@@ -43,6 +44,7 @@ impl Verdict {
         }
     }
 
+    /// Transient or permanent failure.
     pub fn is_failure(self) -> bool {
         matches!(self, Verdict::TransientFailure | Verdict::PermanentFailure)
     }
@@ -52,6 +54,7 @@ impl Verdict {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Outcome {
     pub protocol: Protocol,
+    /// As in [`Finding::code`](super::Finding::code).
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phrase: Option<String>,
