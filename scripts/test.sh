@@ -3,7 +3,7 @@
 # web), including those marked #[ignore] because they need a program beyond
 # Rust (Python, Node, curl, nginx, Debian libraries), and the browser tests in
 # headless Chromium. Installs what it needs on a fresh machine: Debian's
-# chromium, nginx, curl, python3 (with venv) and Node.js when missing, the
+# chromium, nginx, curl, wget, python3 (with venv) and Node.js when missing, the
 # Debian libraries whose status constants the suite checks (Go's source, Rack,
 # Symfony HttpFoundation, Apache HttpCore 5), the PyPI packages of
 # scripts/requirements-test.txt into .venv/, and the npm packages of e2e/ from
@@ -18,6 +18,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)

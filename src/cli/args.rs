@@ -63,6 +63,12 @@ pub enum Sub {
               value_parser = clap::value_parser!(u16).range(1..=crate::search::MAX_LIMIT as i64))]
         limit: u16,
     },
+    /// Explain every status code in a transcript, log, bounce or HAR file.
+    Explain {
+        /// The file to read; `-` or nothing reads standard input.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
     /// List codes, optionally of one protocol and class.
     List {
         /// http, smtp, grpc, websocket (ws), ftp, sip or dns.

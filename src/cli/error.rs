@@ -33,6 +33,10 @@ pub enum CliError {
     /// Both codes exist but cannot be compared (see `compare::compare`).
     #[error("{0}")]
     NotComparable(String),
+    /// The input to explain is unreadable or not text (`kind` is the
+    /// explain error's machine code: empty, binary, too_large, ...).
+    #[error("{message}")]
+    Input { kind: &'static str, message: String },
     /// The static export failed (its message names the file).
     #[error("{0}")]
     Export(String),
@@ -55,7 +59,10 @@ impl CliError {
     /// The process exit code this failure maps to.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage { .. } | CliError::Serve(_) | CliError::Io(_) => EXIT_USAGE,
+            CliError::Usage { .. }
+            | CliError::Input { .. }
+            | CliError::Serve(_)
+            | CliError::Io(_) => EXIT_USAGE,
             CliError::NotFound { .. } | CliError::NotComparable(_) | CliError::Export(_) => {
                 EXIT_NOT_FOUND
             }
@@ -66,6 +73,7 @@ impl CliError {
     pub fn kind(&self) -> &'static str {
         match self {
             CliError::Usage { .. } => "usage",
+            CliError::Input { kind, .. } => kind,
             CliError::NotFound { .. } => "not_found",
             CliError::NotComparable(_) => "not_comparable",
             CliError::Export(_) => "export",

@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod error;
+mod explain;
 mod render;
 
 use crate::catalog::{Entry, Protocol, catalog};
@@ -183,6 +184,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             let words = utf8_words(&words)?;
             search_command(&words.join(" "), usize::from(limit), json, out)
         }
+        Some(Sub::Explain { file }) => explain::run(file.as_deref(), json, out),
         Some(Sub::List { protocol, class }) => list_command(protocol, class.as_deref(), json, out),
         Some(Sub::Export {
             dir,

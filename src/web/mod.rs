@@ -349,7 +349,6 @@ pub enum ServeError {
     Catalog(#[from] crate::catalog::CatalogError),
 }
 
-
 /// Where the live endpoints are served.
 #[derive(Clone, Debug, Default)]
 pub enum LiveListener {

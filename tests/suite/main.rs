@@ -7,6 +7,7 @@ mod compare;
 mod conformance;
 mod constants;
 mod embed;
+mod explain;
 mod export;
 mod hardening;
 mod live;
