@@ -2,7 +2,9 @@
 
 mod catalog;
 mod cli;
+mod cli_output;
 mod compare;
+mod documents;
 mod embed;
 mod export;
 mod live;

@@ -418,7 +418,7 @@ async fn openapi_document_is_3_1_and_matches_its_snapshot() {
         assert!(v["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
     assert_eq!(body.trim_end(), statusatlas::web::openapi_json().trim_end());
-    crate::support::snapshot("openapi.json", &body);
+    crate::support::snapshot("openapi", &body);
 }
 
 #[tokio::test]
