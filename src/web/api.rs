@@ -71,9 +71,36 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(required = true)]
     pub q: String,
-    /// 1 to 100, default 10
-    #[param(value_type = Option<usize>)]
-    pub limit: Option<String>,
+    /// How many results, 1 to 100 (default 10)
+    #[serde(default)]
+    #[param(value_type = Option<usize>, minimum = 1, maximum = 100)]
+    pub limit: Limit,
+}
+
+/// How many results a search returns: a whole number from 1 to
+/// `search::MAX_LIMIT`, `search::DEFAULT_LIMIT` when not given.
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(try_from = "String")]
+pub struct Limit(pub usize);
+
+impl Default for Limit {
+    fn default() -> Limit {
+        Limit(search::DEFAULT_LIMIT)
+    }
+}
+
+impl TryFrom<String> for Limit {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Limit, String> {
+        match value.trim().parse::<usize>() {
+            Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => Ok(Limit(n)),
+            _ => Err(format!(
+                "expected a whole number from 1 to {}",
+                search::MAX_LIMIT
+            )),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -310,19 +337,7 @@ pub async fn search_codes(
     if q.is_empty() {
         return Err(WebError::bad_request("The query parameter q is required."));
     }
-    let limit = match &params.limit {
-        None => search::DEFAULT_LIMIT,
-        Some(l) => match l.parse::<usize>() {
-            Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => n,
-            _ => {
-                return Err(WebError::bad_request(format!(
-                    "limit must be a whole number from 1 to {}.",
-                    search::MAX_LIMIT
-                )));
-            }
-        },
-    };
-    let outcome = search::index().search(q, limit);
+    let outcome = search::index().search(q, params.limit.0);
     let body = SearchJson::from(&outcome);
     Ok(([(header::CACHE_CONTROL, "no-cache")], axum::Json(body)).into_response())
 }

@@ -135,17 +135,89 @@ pub struct PickerQuery {
     pub b: String,
 }
 
-/// `?theme=&size=` of an iframe page, as served (unknown values fall back).
-#[derive(Serialize, Debug)]
-pub struct LookQuery {
-    pub theme: &'static str,
-    pub size: &'static str,
+/// Words a query field accepts, one enum per field: each parses its
+/// value (an unknown one is rejected with the group's 400) and writes it
+/// back into links and cache keys.
+macro_rules! query_words {
+    ($( $(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $word:literal ),+ $(,)? } )*) => {$(
+        $(#[$doc])*
+        #[derive(Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq, utoipa::ToSchema)]
+        pub enum $name {
+            $( $(#[$vdoc])* #[serde(rename = $word)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, the default first.
+            pub const ALL: &[$name] = &[$( $name::$variant ),+];
+
+            /// The word as written in a query string.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $word, )+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
 }
 
-/// `?style=` of a badge.
-#[derive(Serialize, Debug)]
-pub struct StyleQuery<'a> {
-    pub style: &'a str,
+query_words! {
+    /// The colour scheme of an embedded card (`?theme=`); `auto` follows
+    /// the reader's `prefers-color-scheme`.
+    Theme { #[default] Auto = "auto", Light = "light", Dark = "dark", Sepia = "sepia" }
+    /// The size of an embedded card (`?size=`).
+    Size { #[default] Default = "default", Compact = "compact", Large = "large" }
+    /// A badge style, as shields.io names them (`?style=`).
+    BadgeStyle {
+        #[default] Flat = "flat",
+        FlatSquare = "flat-square",
+        Plastic = "plastic",
+        ForTheBadge = "for-the-badge",
+        Social = "social",
+    }
+}
+
+/// The format of an oEmbed answer (`?format=`, oEmbed 1.0 section 2.2).
+/// Any other word is read as `Unsupported`, which the provider answers
+/// with 501 as the specification asks, rather than with a 400.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OEmbedFormat {
+    #[default]
+    Json,
+    Xml,
+    #[serde(other, skip_serializing)]
+    Unsupported,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// `?theme=&size=` of an iframe page. A value at its default is left out
+/// of links and cache keys, so each look has one URL.
+#[derive(Deserialize, Serialize, Default, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(default)]
+pub struct LookQuery {
+    #[serde(skip_serializing_if = "is_default")]
+    pub theme: Theme,
+    #[serde(skip_serializing_if = "is_default")]
+    pub size: Size,
+}
+
+/// `?style=&label=` of a badge. The default style is left out of cache
+/// keys; a label (at most 64 characters are drawn, control characters
+/// dropped) is never part of one, since labelled badges are not cached.
+#[derive(Deserialize, Serialize, Default, Debug)]
+#[serde(default)]
+pub struct BadgeQuery {
+    #[serde(skip_serializing_if = "is_default")]
+    pub style: BadgeStyle,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// `?class=` of the API list, as served.
@@ -154,17 +226,26 @@ pub struct ClassQuery<'a> {
     pub class: &'a str,
 }
 
-/// `?url=&format=` of the oEmbed provider, as linked from pages.
-#[derive(Serialize, Debug)]
-pub struct OEmbedLink<'a> {
-    pub url: &'a str,
-    pub format: &'static str,
+/// `?url=&format=&maxwidth=&maxheight=` of the oEmbed provider (oEmbed 1.0
+/// section 2.2): the page to embed, the answer's format, and the largest
+/// iframe the consumer can show, in CSS pixels. Pages link it with `url`
+/// and `format` only.
+#[derive(Deserialize, Serialize, Default, Debug)]
+#[serde(default)]
+pub struct OEmbedQuery {
+    pub url: String,
+    pub format: OEmbedFormat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maxwidth: Option<std::num::NonZeroU32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maxheight: Option<std::num::NonZeroU32>,
 }
 
 /// A path with its query string, built by serde in field order
 /// (`/search?q=too+many`). A query that serialises to nothing leaves the
-/// path bare.
-pub fn with_query(path: impl TypedPath, query: &impl Serialize) -> String {
+/// path bare. `path` is a typed path or a path one of this module's
+/// functions built.
+pub fn with_query(path: impl std::fmt::Display, query: &impl Serialize) -> String {
     match serde_html_form::to_string(query) {
         Ok(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.to_string(),
@@ -307,11 +388,15 @@ pub fn comparison(a: &Entry, b: &Entry) -> String {
 
 /// The badge of an entry; `extension` is `svg` or `json`.
 pub fn badge(e: &Entry, extension: &str) -> String {
+    badge_path(e, extension).to_string()
+}
+
+/// The typed path of an entry's badge; `extension` is `svg` or `json`.
+pub fn badge_path(e: &Entry, extension: &str) -> Badge {
     Badge {
         protocol: e.protocol.slug().into(),
         file: format!("{}.{extension}", e.id),
     }
-    .to_string()
 }
 
 /// The live endpoint for one HTTP code.

@@ -622,10 +622,14 @@ pub fn attr_escape(s: &str) -> String {
 pub fn discovery(head: &mut Head, base: &str, path: &str, title: &str) {
     let url = format!("{base}{path}");
     for (kind, format) in [
-        ("application/json+oembed", "json"),
-        ("text/xml+oembed", "xml"),
+        ("application/json+oembed", routes::OEmbedFormat::Json),
+        ("text/xml+oembed", routes::OEmbedFormat::Xml),
     ] {
-        let link = routes::OEmbedLink { url: &url, format };
+        let link = routes::OEmbedQuery {
+            url: url.clone(),
+            format,
+            ..Default::default()
+        };
         head.alternates.push((
             kind.into(),
             format!("{base}{}", routes::with_query(routes::OEmbed, &link)),
