@@ -12,8 +12,8 @@ mod validate;
 
 pub use crate::text::article_for;
 pub use load::{CatalogError, EMBEDDED, load_embedded, load_from_sources};
-pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status};
-pub use protocol::{Class, ECOSYSTEMS, Protocol, ecosystem_label};
+pub use model::{Entry, Example, Fix, Kind, Member, Pair, Retry, Sender, Situation, Status};
+pub use protocol::{Class, ClassDef, ECOSYSTEMS, Outcome, Protocol, ecosystem_label};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 
@@ -50,11 +50,11 @@ impl ProtocolCodes {
             .collect();
         let classes: Vec<&Entry> = entries
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("enhanced-class"))
+            .filter(|e| e.kind == Some(Kind::EnhancedClass))
             .collect();
         let variants: Vec<Entry> = entries
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("enhanced"))
+            .filter(|e| e.kind == Some(Kind::Enhanced))
             .flat_map(|e| classes.iter().map(move |c| e.in_enhanced_class(c)))
             .collect();
         let variant_by_id = variants
@@ -156,7 +156,7 @@ impl Catalog {
             .collect();
         found.sort_by_key(|e| e.status == Status::Unofficial);
         // DNS "3" is the RCODE, not Extended DNS Error 3: one kind per answer.
-        if let Some(kind) = found.first().map(|e| e.kind.clone()) {
+        if let Some(kind) = found.first().map(|e| e.kind) {
             found.retain(|e| e.kind == kind);
         }
         found

@@ -2,7 +2,7 @@
 //! lists), embedded as CSV files. Loading checks every entry against its row,
 //! so a phrase or reference can never drift from the registry unnoticed.
 
-use super::model::{Entry, Status};
+use super::model::{Entry, Kind, Status};
 use super::protocol::Protocol;
 
 /// (file name, CSV text); copies of the shared ground-truth registries.
@@ -47,7 +47,7 @@ pub struct RegistryRow {
     pub file: &'static str,
     pub code: String,
     pub phrase: String,
-    pub kind: Option<&'static str>,
+    pub kind: Option<Kind>,
     /// None where the registry has no reference column.
     pub reference: Option<String>,
     pub vendor: Option<String>,
@@ -62,7 +62,7 @@ impl RegistryRow {
     pub fn identifies(&self, entry: &Entry) -> bool {
         entry.code == self.code
             && entry.phrase == self.phrase
-            && entry.kind.as_deref() == self.kind
+            && entry.kind == self.kind
             && entry.vendor == self.vendor
     }
 
@@ -143,10 +143,10 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
             rows
         }
         Protocol::Smtp => {
-            let mut rows = simple(SMTP, Some("basic"), 0, 1, Some(2), &[]);
+            let mut rows = simple(SMTP, Some(Kind::Basic), 0, 1, Some(2), &[]);
             rows.extend(simple(
                 SMTP_CLASSES,
-                Some("enhanced-class"),
+                Some(Kind::EnhancedClass),
                 0,
                 1,
                 Some(2),
@@ -154,7 +154,7 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
             ));
             rows.extend(simple(
                 SMTP_ENHANCED,
-                Some("enhanced"),
+                Some(Kind::Enhanced),
                 0,
                 1,
                 Some(3),
@@ -167,8 +167,15 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
         Protocol::Ftp => simple(FTP, None, 0, 1, Some(2), &[]),
         Protocol::Sip => simple(SIP, None, 0, 1, Some(2), &[]),
         Protocol::Dns => {
-            let mut rows = simple(DNS_RCODE, Some("rcode"), 0, 1, Some(3), &[("long_name", 2)]);
-            rows.extend(simple(DNS_EDE, Some("ede"), 0, 1, Some(2), &[]));
+            let mut rows = simple(
+                DNS_RCODE,
+                Some(Kind::Rcode),
+                0,
+                1,
+                Some(3),
+                &[("long_name", 2)],
+            );
+            rows.extend(simple(DNS_EDE, Some(Kind::Ede), 0, 1, Some(2), &[]));
             rows
         }
     }
@@ -178,7 +185,7 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
 /// reference column and further columns the entries repeat.
 fn simple(
     file: (&'static str, &'static str),
-    kind: Option<&'static str>,
+    kind: Option<Kind>,
     code: usize,
     phrase: usize,
     reference: Option<usize>,

@@ -1,25 +1,12 @@
 //! The rules every catalog must satisfy before anything uses it. The same
 //! function runs at start-up and in the test suite.
 
-use super::model::{Entry, Status};
+use super::model::{Entry, Kind, Sender, Status};
 use super::protocol::{ECOSYSTEMS, Protocol};
 use super::registry;
 use super::{Catalog, ProtocolCodes};
 use crate::text::prose_problems;
 use std::collections::HashSet;
-
-/// Who may produce a code, per protocol.
-pub fn sender_vocabulary(protocol: Protocol) -> &'static [&'static str] {
-    match protocol {
-        Protocol::Http => &["origin", "proxy", "gateway", "library"],
-        Protocol::Smtp => &["server", "submission", "relay"],
-        Protocol::Grpc => &["application", "library", "proxy"],
-        Protocol::Websocket => &["server", "client", "browser", "proxy"],
-        Protocol::Ftp => &["server", "proxy"],
-        Protocol::Sip => &["uas", "proxy", "registrar", "redirect-server"],
-        Protocol::Dns => &["authoritative", "resolver", "forwarder"],
-    }
-}
 
 pub fn validate(catalog: &Catalog) -> Vec<String> {
     let mut problems = Vec::new();
@@ -173,11 +160,23 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
             problems.push(format!("{at}: related code {r:?} is listed twice"));
         }
     }
-    let vocabulary = sender_vocabulary(protocol);
+    let senders = Sender::of(protocol);
     for s in &e.sent_by {
-        if !vocabulary.contains(&s.as_str()) {
-            problems.push(format!("{at}: sent_by {s:?} is not one of {vocabulary:?}"));
+        if !senders.contains(s) {
+            problems.push(format!(
+                "{at}: sent_by {s:?} is not a {} role, which are {senders:?}",
+                protocol.name()
+            ));
         }
+    }
+    if let Some(kind) = e.kind
+        && !Kind::of(protocol).contains(&kind)
+    {
+        problems.push(format!(
+            "{at}: kind {kind:?} is not one of {}'s, which are {:?}",
+            protocol.name(),
+            Kind::of(protocol)
+        ));
     }
     for a in &e.aliases {
         if a.trim().is_empty() || a != &a.to_lowercase() {

@@ -5,7 +5,7 @@ use super::cache::Cacheable;
 use super::error::WebError;
 use super::resolve::{Query, protocol_of};
 use super::routes;
-use crate::catalog::{Entry, Protocol, Retry, Status, catalog};
+use crate::catalog::{Entry, Outcome, catalog};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -14,34 +14,19 @@ use shields::{BadgeParams, BadgeStyle, render_badge_svg};
 /// Badges only change with a new release of the data.
 pub const BADGE_CACHE: &str = "public, max-age=86400, stale-while-revalidate=604800";
 
-/// A colour that means something in the code's protocol: the class where the
-/// protocol has classes (2xx green, 4xx orange, SMTP 4yz yellow for
-/// transient), otherwise what the client should do next.
+/// A colour that means something in the code's protocol, from the code's
+/// outcome (`Entry::outcome`): its class where the protocol has classes
+/// (2xx green, 4xx orange, SMTP 4yz yellow for transient), otherwise what
+/// the client should do next.
 pub fn color(e: &Entry) -> &'static str {
-    let first = e.class.as_ref().and_then(|c| c.key.chars().next());
-    match (e.protocol, first) {
-        (Protocol::Http | Protocol::Sip, Some(d)) => match d {
-            '1' => "blue",
-            '2' => "brightgreen",
-            '3' => "blueviolet",
-            '4' => "orange",
-            _ => "red",
-        },
-        (Protocol::Smtp | Protocol::Ftp, Some(d)) => match d {
-            '1' => "blue",
-            '2' => "brightgreen",
-            '3' => "blueviolet",
-            '4' => "yellow",
-            '5' => "red",
-            _ => "lightgrey",
-        },
-        (Protocol::Http, None) if e.status == Status::Unofficial => "lightgrey",
-        _ => match e.retry {
-            Retry::NotNeeded => "brightgreen",
-            Retry::FollowRedirect => "blueviolet",
-            Retry::AfterCredentials | Retry::AfterChanges | Retry::DoNotRetry => "orange",
-            Retry::AfterDelay | Retry::WithBackoff | Retry::SameRequest => "red",
-        },
+    match e.outcome() {
+        Outcome::Progress => "blue",
+        Outcome::Success => "brightgreen",
+        Outcome::Redirection | Outcome::Intermediate => "blueviolet",
+        Outcome::RequestFault => "orange",
+        Outcome::Transient => "yellow",
+        Outcome::Failure => "red",
+        Outcome::Other => "lightgrey",
     }
 }
 

@@ -10,7 +10,7 @@
 //! suggestions a reader needs.
 
 use super::error::WebError;
-use crate::catalog::{Catalog, Entry, Protocol};
+use crate::catalog::{Catalog, Entry, Kind, Protocol};
 use crate::compare;
 use axum_extra::routing::TypedPath;
 use serde::{Deserialize, Serialize};
@@ -283,8 +283,8 @@ impl Asset {
 
 /// The page of an entry: `/http/407`, `/smtp/5.7.1`, `/dns/ede/18`.
 pub fn entry(e: &Entry) -> String {
-    match (e.protocol, e.kind.as_deref()) {
-        (Protocol::Dns, Some("ede")) => EdePage {
+    match (e.protocol, e.kind) {
+        (Protocol::Dns, Some(Kind::Ede)) => EdePage {
             protocol: e.protocol.slug().into(),
             code: e.code.clone(),
         }
@@ -301,8 +301,8 @@ pub fn entry(e: &Entry) -> String {
 /// codes read in a class, the class's own entry (5.X.X).
 pub fn class_of(e: &Entry) -> Option<String> {
     let class = e.class.as_ref()?;
-    Some(match e.kind.as_deref() {
-        Some("enhanced") => CodePage {
+    Some(match e.kind {
+        Some(Kind::Enhanced) => CodePage {
             protocol: e.protocol.slug().into(),
             code: class.key.clone(),
         }

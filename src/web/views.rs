@@ -3,7 +3,7 @@
 
 use super::error::WebError;
 use super::routes::{self, Surface};
-use crate::catalog::{Catalog, Entry, Protocol, Status};
+use crate::catalog::{Catalog, Entry, Kind, Protocol, Status};
 use crate::compare::{self, Comparison};
 use askama::Template;
 use axum::http::{HeaderValue, header};
@@ -78,11 +78,11 @@ pub fn group_of(e: &Entry) -> (String, String) {
     if let Some(c) = &e.class {
         return (c.key.clone(), c.label());
     }
-    match (e.protocol, e.kind.as_deref()) {
-        (Protocol::Smtp, Some("enhanced-class")) => {
+    match (e.protocol, e.kind) {
+        (Protocol::Smtp, Some(Kind::EnhancedClass)) => {
             ("c".into(), "Enhanced status classes (RFC 3463)".into())
         }
-        (Protocol::Smtp, Some("enhanced")) => {
+        (Protocol::Smtp, Some(Kind::Enhanced)) => {
             let subject = e.code.split('.').nth(1).unwrap_or("0").to_string();
             let name = match subject.as_str() {
                 "0" => "Other or undefined status",
@@ -99,7 +99,7 @@ pub fn group_of(e: &Entry) -> (String, String) {
                 format!("Enhanced codes X.{subject}: {name}"),
             )
         }
-        (Protocol::Dns, Some("ede")) => ("2".into(), "Extended DNS Errors (RFC 8914)".into()),
+        (Protocol::Dns, Some(Kind::Ede)) => ("2".into(), "Extended DNS Errors (RFC 8914)".into()),
         (Protocol::Dns, _) => ("1".into(), "RCODEs".into()),
         (Protocol::Websocket, _) if e.code.as_str() < "3000" => (
             "1".into(),
