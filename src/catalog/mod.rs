@@ -77,6 +77,29 @@ impl ProtocolCodes {
             .map(|&i| &self.entries[i])
             .or_else(|| self.variant_by_id.get(id).map(|&i| &self.variants[i]))
     }
+
+    /// The classes the listed entries fall into, in key order (`1xx` ...
+    /// `5xx`), each with its number of entries; empty for protocols
+    /// without classes.
+    pub fn classes(&self) -> Vec<(&Class, usize)> {
+        let mut out: Vec<(&Class, usize)> = Vec::new();
+        for c in self.entries.iter().filter_map(|e| e.class.as_ref()) {
+            match out.iter_mut().find(|(k, _)| k.key == c.key) {
+                Some((_, n)) => *n += 1,
+                None => out.push((c, 1)),
+            }
+        }
+        out.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+        out
+    }
+
+    /// The class with this key (`4xx`), if an entry falls into it.
+    pub fn class(&self, key: &str) -> Option<&Class> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.class.as_ref())
+            .find(|c| c.key == key)
+    }
 }
 
 impl Catalog {

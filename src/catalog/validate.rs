@@ -200,7 +200,13 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
 
 /// Every registry row has exactly one entry and every entry has its row.
 fn check_registry(codes: &ProtocolCodes, problems: &mut Vec<String>) {
-    let rows = registry::expected_rows(codes.protocol);
+    let rows = match registry::expected_rows(codes.protocol) {
+        Ok(rows) => rows,
+        Err(e) => {
+            problems.push(format!("{}: {e}", codes.protocol.slug()));
+            return;
+        }
+    };
     if rows.is_empty() {
         return;
     }

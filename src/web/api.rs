@@ -127,19 +127,14 @@ pub async fn protocols(path: routes::ApiProtocols) -> Result<Response, WebError>
         let list: Vec<ProtocolSummary> = catalog()
             .protocols()
             .map(|p| {
-                let mut classes: Vec<ClassCount> = Vec::new();
-                for e in &p.entries {
-                    if let Some(c) = &e.class {
-                        match classes.iter_mut().find(|x| x.class.key == c.key) {
-                            Some(x) => x.count += 1,
-                            None => classes.push(ClassCount {
-                                class: c.clone(),
-                                count: 1,
-                            }),
-                        }
-                    }
-                }
-                classes.sort_by(|a, b| a.class.key.cmp(&b.class.key));
+                let classes = p
+                    .classes()
+                    .into_iter()
+                    .map(|(class, count)| ClassCount {
+                        class: class.clone(),
+                        count,
+                    })
+                    .collect();
                 ProtocolSummary {
                     protocol: p.protocol,
                     name: p.protocol.name(),
@@ -188,28 +183,21 @@ pub async fn codes(
     let list = catalog()
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    if let Some(c) = &class {
-        let mut keys: Vec<&str> = list
-            .entries
-            .iter()
-            .filter_map(|e| e.class.as_ref())
-            .map(|k| k.key.as_str())
-            .collect();
-        keys.sort();
-        keys.dedup();
-        if !keys.contains(&c.as_str()) {
-            let message = if keys.is_empty() {
-                format!("{} has no classes.", p.name())
-            } else {
-                format!(
-                    "Unknown class “{}” for {}; classes: {}.",
-                    shorten(c),
-                    p.name(),
-                    keys.join(", ")
-                )
-            };
-            return Err(WebError::bad_request(message));
-        }
+    if let Some(c) = &class
+        && list.class(c).is_none()
+    {
+        let keys: Vec<&str> = list.classes().iter().map(|(k, _)| k.key.as_str()).collect();
+        let message = if keys.is_empty() {
+            format!("{} has no classes.", p.name())
+        } else {
+            format!(
+                "Unknown class “{}” for {}; classes: {}.",
+                shorten(c),
+                p.name(),
+                keys.join(", ")
+            )
+        };
+        return Err(WebError::bad_request(message));
     }
     let canonical = routes::ApiCodes {
         protocol: p.slug().into(),
