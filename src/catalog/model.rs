@@ -481,23 +481,6 @@ pub(crate) struct RawPairs {
     pub pair: Vec<Pair>,
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::text::article_for;
-
-    #[test]
-    fn articles_follow_sound() {
-        assert_eq!(article_for("1xx Informational"), "a");
-        assert_eq!(article_for("4xx Client Error"), "a");
-        assert_eq!(article_for("8xx"), "an");
-        assert_eq!(article_for("unofficial code"), "an");
-        assert_eq!(article_for("HTTP status code"), "an");
-        assert_eq!(article_for("gRPC status code"), "a");
-        assert_eq!(article_for("SMTP reply"), "an");
-        assert_eq!(article_for("user"), "a");
-    }
-}
-
 /// One real-world situation and the code each protocol uses for it.
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
