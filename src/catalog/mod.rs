@@ -12,8 +12,8 @@ mod validate;
 
 pub use crate::text::article_for;
 pub use load::{CatalogError, EMBEDDED, load_embedded, load_from_sources};
-pub use model::{Entry, Example, Fix, Kind, Member, Pair, Retry, Sender, Situation, Status};
-pub use protocol::{Class, ClassDef, ECOSYSTEMS, Outcome, Protocol, ecosystem_label};
+pub use model::{Entry, Example, Fix, Member, Pair, Retry, Sender, Situation, Status};
+pub use protocol::{Class, ClassDef, ECOSYSTEMS, Kind, Outcome, Protocol, ecosystem_label};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 

@@ -1,7 +1,7 @@
 //! The shape of one catalog entry, as the data files write it and as the rest
 //! of the program reads it.
 
-use super::protocol::{Class, ClassDef, Outcome, Protocol};
+use super::protocol::{Class, ClassDef, Kind, Outcome, Protocol};
 use super::reference::SpecRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,47 +24,6 @@ impl Status {
             Status::Unused => "unused",
             Status::Unofficial => "unofficial",
             Status::Deprecated => "deprecated",
-        }
-    }
-}
-
-/// Which list of a protocol's registry an entry belongs to, where a
-/// protocol keeps several: SMTP's reply codes (RFC 5321), enhanced status
-/// classes and enhanced codes (RFC 3463), DNS RCODEs (RFC 1035 and the IANA
-/// registry) and Extended DNS Errors (RFC 8914).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// An SMTP reply code such as 550.
-    Basic,
-    /// An SMTP enhanced status class: 2.X.X, 4.X.X or 5.X.X.
-    EnhancedClass,
-    /// An SMTP enhanced status code, registered as X.7.1.
-    Enhanced,
-    /// A DNS RCODE.
-    Rcode,
-    /// An Extended DNS Error.
-    Ede,
-}
-
-impl Kind {
-    /// What one entry of the kind is called in prose.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Basic => "basic reply code",
-            Kind::Enhanced => "enhanced status code",
-            Kind::EnhancedClass => "enhanced status class",
-            Kind::Rcode => "RCODE",
-            Kind::Ede => "Extended DNS Error",
-        }
-    }
-
-    /// The kinds a protocol's entries have; empty where it has one list.
-    pub fn of(protocol: Protocol) -> &'static [Kind] {
-        match protocol {
-            Protocol::Smtp => &[Kind::Basic, Kind::EnhancedClass, Kind::Enhanced],
-            Protocol::Dns => &[Kind::Rcode, Kind::Ede],
-            _ => &[],
         }
     }
 }

@@ -2,7 +2,6 @@
 //! code belongs to. Class names follow each protocol's own specification, so
 //! they live here rather than in the data files.
 
-use super::model::Kind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -130,6 +129,47 @@ impl Protocol {
             format!("{first}{}", self.class_suffix()),
             def.name,
         ))
+    }
+}
+
+/// Which list of a protocol's registry an entry belongs to, where a
+/// protocol keeps several: SMTP's reply codes (RFC 5321), enhanced status
+/// classes and enhanced codes (RFC 3463), DNS RCODEs (RFC 1035 and the IANA
+/// registry) and Extended DNS Errors (RFC 8914).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// An SMTP reply code such as 550.
+    Basic,
+    /// An SMTP enhanced status class: 2.X.X, 4.X.X or 5.X.X.
+    EnhancedClass,
+    /// An SMTP enhanced status code, registered as X.7.1.
+    Enhanced,
+    /// A DNS RCODE.
+    Rcode,
+    /// An Extended DNS Error.
+    Ede,
+}
+
+impl Kind {
+    /// What one entry of the kind is called in prose.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Basic => "basic reply code",
+            Kind::Enhanced => "enhanced status code",
+            Kind::EnhancedClass => "enhanced status class",
+            Kind::Rcode => "RCODE",
+            Kind::Ede => "Extended DNS Error",
+        }
+    }
+
+    /// The kinds a protocol's entries have; empty where it has one list.
+    pub fn of(protocol: Protocol) -> &'static [Kind] {
+        match protocol {
+            Protocol::Smtp => &[Kind::Basic, Kind::EnhancedClass, Kind::Enhanced],
+            Protocol::Dns => &[Kind::Rcode, Kind::Ede],
+            _ => &[],
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! lists), embedded as CSV files. Loading checks every entry against its row,
 //! so a phrase or reference can never drift from the registry unnoticed.
 
-use super::model::{Entry, Kind, Status};
+use super::model::{Entry, Status};
+use super::protocol::Kind;
 use super::protocol::Protocol;
 use serde::Deserialize;
 

@@ -1,7 +1,8 @@
 //! The rules every catalog must satisfy before anything uses it. The same
 //! function runs at start-up and in the test suite.
 
-use super::model::{Entry, Kind, Sender, Status};
+use super::model::{Entry, Sender, Status};
+use super::protocol::Kind;
 use super::protocol::{ECOSYSTEMS, Protocol};
 use super::registry;
 use super::{Catalog, ProtocolCodes};
