@@ -5,8 +5,8 @@
 use super::cache::Cacheable;
 use super::error::{ErrorBody, WebError, shorten};
 use super::resolve::{Code, Compared, PairPath, Query, protocol_of};
-use super::routes::{self, Surface};
-use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, catalog};
+use super::routes::{self, CodesQuery, Surface};
+use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, ProtocolCodes, catalog};
 use crate::compare::Comparison;
 use crate::search::{self, SearchJson};
 use axum::http::{HeaderValue, header};
@@ -53,14 +53,6 @@ fn json(value: &impl Serialize) -> Result<Response, WebError> {
 /// A JSON document that depends only on the data, marked for the cache.
 fn cached(key: impl std::fmt::Display, value: &impl Serialize) -> Result<Response, WebError> {
     Ok(Cacheable::mark(key.to_string(), json(value)?))
-}
-
-/// `?class=` of the code list.
-#[derive(Deserialize, IntoParams, Default)]
-#[into_params(parameter_in = Query)]
-pub struct CodesQuery {
-    /// A class such as 4xx or 5yz
-    pub class: Option<String>,
 }
 
 /// `?q=&limit=` of the search.
@@ -141,10 +133,7 @@ pub async fn protocols(path: routes::ApiProtocols) -> Result<Response, WebError>
                     code_noun: p.protocol.code_noun(),
                     count: p.entries.len(),
                     classes,
-                    url: routes::ApiCodes {
-                        protocol: p.protocol.slug().into(),
-                    }
-                    .to_string(),
+                    url: routes::ApiCodes::of(p.protocol).to_string(),
                 }
             })
             .collect();
@@ -176,54 +165,48 @@ pub async fn codes(
     Query(query): Query<CodesQuery>,
 ) -> Result<Response, WebError> {
     let p = protocol_of(&path.protocol)?;
-    let class = query
-        .class
-        .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty());
     let list = catalog()
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    if let Some(c) = &class
+    if let Some(c) = &query.class
         && list.class(c).is_none()
     {
-        let keys: Vec<&str> = list.classes().iter().map(|(k, _)| k.key.as_str()).collect();
-        let message = if keys.is_empty() {
-            format!("{} has no classes.", p.name())
-        } else {
-            format!(
-                "Unknown class “{}” for {}; classes: {}.",
-                shorten(c),
-                p.name(),
-                keys.join(", ")
-            )
-        };
-        return Err(WebError::bad_request(message));
+        return Err(unknown_class(list, c));
     }
-    let canonical = routes::ApiCodes {
-        protocol: p.slug().into(),
-    };
-    let key = match &class {
-        Some(c) => routes::with_query(canonical, &routes::ClassQuery { class: c }),
-        None => canonical.to_string(),
-    };
     let codes: Vec<EntryRef> = list
         .entries
         .iter()
-        .filter(|e| match &class {
+        .filter(|e| match &query.class {
             Some(c) => e.class.as_ref().is_some_and(|k| &k.key == c),
             None => true,
         })
         .map(EntryRef::from)
         .collect();
     cached(
-        key,
+        routes::with_query(routes::ApiCodes::of(p), &query),
         &CodeList {
             protocol: p,
-            class: class.clone(),
             count: codes.len(),
+            class: query.class,
             codes,
         },
     )
+}
+
+/// A class key the protocol's entries do not use, with the keys they do.
+fn unknown_class(list: &ProtocolCodes, class: &str) -> WebError {
+    let p = list.protocol;
+    let keys: Vec<&str> = list.classes().iter().map(|(k, _)| k.key.as_str()).collect();
+    WebError::bad_request(if keys.is_empty() {
+        format!("{} has no classes.", p.name())
+    } else {
+        format!(
+            "Unknown class “{}” for {}; classes: {}.",
+            shorten(class),
+            p.name(),
+            keys.join(", ")
+        )
+    })
 }
 
 #[derive(Serialize, ToSchema)]

@@ -220,10 +220,25 @@ pub struct BadgeQuery {
     pub label: Option<String>,
 }
 
-/// `?class=` of the API list, as served.
-#[derive(Serialize, Debug)]
-pub struct ClassQuery<'a> {
-    pub class: &'a str,
+/// `?class=` of the API's code list: a class key such as `4xx` or `5yz`,
+/// read trimmed and in lowercase; an empty value means every code.
+#[derive(Deserialize, Serialize, utoipa::IntoParams, Default, Debug)]
+#[into_params(parameter_in = Query)]
+pub struct CodesQuery {
+    /// A class such as 4xx or 5yz
+    #[serde(
+        default,
+        deserialize_with = "class_key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub class: Option<String>,
+}
+
+fn class_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Option<String> = Option::deserialize(d)?;
+    Ok(raw
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty()))
 }
 
 /// `?url=&format=&maxwidth=&maxheight=` of the oEmbed provider (oEmbed 1.0
@@ -249,6 +264,14 @@ pub fn with_query(path: impl std::fmt::Display, query: &impl Serialize) -> Strin
     match serde_html_form::to_string(query) {
         Ok(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.to_string(),
+    }
+}
+
+impl ApiCodes {
+    pub fn of(p: Protocol) -> ApiCodes {
+        ApiCodes {
+            protocol: p.slug().into(),
+        }
     }
 }
 
