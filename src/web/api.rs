@@ -155,7 +155,7 @@ pub struct CodeList<'a> {
     get,
     path = routes::ApiCodes::PATH,
     params(
-        ("protocol" = String, Path, description = "http, smtp, grpc, websocket, ftp, sip or dns"),
+        ("protocol" = Protocol, Path, description = "The protocol, as its slug"),
         CodesQuery
     ),
     responses((status = 200, body = CodeList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
@@ -228,7 +228,7 @@ pub struct CodeDocument<'a> {
 #[utoipa::path(
     get,
     path = routes::ApiCode::PATH,
-    params(("protocol" = String, Path), ("code" = String, Path, description = "A code, an id such as 444-nginx, or a name such as not-found")),
+    params(("protocol" = Protocol, Path), ("code" = String, Path, description = "A code, an id such as 444-nginx, or a name such as not-found")),
     responses((status = 200, body = CodeDocument), (status = 404, body = ErrorBody))
 )]
 pub async fn code(code: Code<routes::ApiCode>) -> Result<Response, WebError> {
@@ -264,7 +264,7 @@ pub async fn code(code: Code<routes::ApiCode>) -> Result<Response, WebError> {
 #[utoipa::path(
     get,
     path = routes::ApiCompare::PATH,
-    params(("protocol" = String, Path), ("pair" = String, Path, description = "Two codes as 101-vs-407")),
+    params(("protocol" = Protocol, Path), ("pair" = String, Path, description = "Two codes as 101-vs-407")),
     responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
 )]
 pub async fn compare_codes(pair: Compared<routes::ApiCompare>) -> Result<Response, WebError> {
@@ -275,7 +275,7 @@ pub async fn compare_codes(pair: Compared<routes::ApiCompare>) -> Result<Respons
 #[utoipa::path(
     get,
     path = routes::ApiCompareCross::PATH,
-    params(("protocol" = String, Path), ("pair" = String, Path, description = "A code and the second protocol, as 14-vs-http"), ("code" = String, Path)),
+    params(("protocol" = Protocol, Path), ("pair" = String, Path, description = "A code and the second protocol, as 14-vs-http"), ("code" = String, Path)),
     responses((status = 200, body = Comparison), (status = 301, description = "Redirect to the canonical order"), (status = 404, body = ErrorBody))
 )]
 pub async fn compare_cross(pair: Compared<routes::ApiCompareCross>) -> Result<Response, WebError> {
