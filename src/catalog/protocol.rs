@@ -173,6 +173,26 @@ impl Kind {
     }
 }
 
+/// The subjects of SMTP enhanced status codes (RFC 3463 section 3.1): the
+/// middle number of X.7.1 and what it is about.
+pub const SMTP_SUBJECTS: &[(&str, &str)] = &[
+    ("0", "Other or undefined status"),
+    ("1", "Addressing status"),
+    ("2", "Mailbox status"),
+    ("3", "Mail system status"),
+    ("4", "Network and routing status"),
+    ("5", "Mail delivery protocol status"),
+    ("6", "Message content or media status"),
+    ("7", "Security or policy status"),
+];
+
+/// The subject of an SMTP enhanced code (`X.7.1` or `5.7.1`): its middle
+/// number and name, when RFC 3463 defines that subject.
+pub fn smtp_subject(code: &str) -> Option<(&'static str, &'static str)> {
+    let middle = code.split('.').nth(1)?;
+    SMTP_SUBJECTS.iter().find(|(n, _)| *n == middle).copied()
+}
+
 /// How a class of codes (or, without classes, the advice to the client)
 /// says the exchange went. Badges and terminal colours derive from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

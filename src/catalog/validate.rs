@@ -2,8 +2,7 @@
 //! function runs at start-up and in the test suite.
 
 use super::model::{Entry, Sender, Status};
-use super::protocol::Kind;
-use super::protocol::{ECOSYSTEMS, Protocol};
+use super::protocol::{ECOSYSTEMS, Kind, Protocol, smtp_subject};
 use super::registry;
 use super::{Catalog, ProtocolCodes};
 use crate::text::prose_problems;
@@ -169,6 +168,11 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
                 protocol.name()
             ));
         }
+    }
+    if e.kind == Some(Kind::Enhanced) && smtp_subject(&e.code).is_none() {
+        problems.push(format!(
+            "{at}: the middle number is not an RFC 3463 subject (0 to 7)"
+        ));
     }
     if let Some(kind) = e.kind
         && !Kind::of(protocol).contains(&kind)

@@ -3,6 +3,7 @@
 
 use super::error::WebError;
 use super::routes::{self, Surface};
+use crate::catalog::protocol::smtp_subject;
 use crate::catalog::{Catalog, Entry, Kind, Protocol, Status};
 use crate::compare::{self, Comparison};
 use askama::Template;
@@ -83,17 +84,7 @@ pub fn group_of(e: &Entry) -> (String, String) {
             ("c".into(), "Enhanced status classes (RFC 3463)".into())
         }
         (Protocol::Smtp, Some(Kind::Enhanced)) => {
-            let subject = e.code.split('.').nth(1).unwrap_or("0").to_string();
-            let name = match subject.as_str() {
-                "0" => "Other or undefined status",
-                "1" => "Addressing status",
-                "2" => "Mailbox status",
-                "3" => "Mail system status",
-                "4" => "Network and routing status",
-                "5" => "Mail delivery protocol status",
-                "6" => "Message content or media status",
-                _ => "Security or policy status",
-            };
+            let (subject, name) = smtp_subject(&e.code).unwrap_or(("?", "Other subjects"));
             (
                 format!("e{subject}"),
                 format!("Enhanced codes X.{subject}: {name}"),
