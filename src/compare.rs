@@ -4,7 +4,7 @@
 //! Every sentence here comes from a fixed template whose inserted parts are
 //! codes, phrases and fixed labels; the test suite lints every pair.
 
-use crate::catalog::{Catalog, Entry, Pair, Protocol, Status, article_for};
+use crate::catalog::{Catalog, Entry, Kind, Pair, Protocol, Status, article_for};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -163,39 +163,13 @@ fn yes_no(v: bool) -> String {
     if v { "yes".into() } else { "no".into() }
 }
 
-fn sender_label(protocol: Protocol, key: &str) -> &'static str {
-    match (protocol, key) {
-        (Protocol::Http, "origin") => "origin server",
-        (Protocol::Http, "proxy") => "forward proxy",
-        (Protocol::Http, "gateway") => "gateway, load balancer or CDN",
-        (Protocol::Http, "library") => "the HTTP library itself",
-        (Protocol::Smtp, "server") => "receiving mail server",
-        (Protocol::Smtp, "submission") => "submission server",
-        (Protocol::Smtp, "relay") => "relaying or bouncing MTA",
-        (Protocol::Grpc, "application") => "the service's own code",
-        (Protocol::Grpc, "library") => "the gRPC library itself",
-        (Protocol::Grpc, "proxy") => "a proxy such as Envoy",
-        (_, "server") => "server",
-        (_, "client") => "client",
-        (_, "browser") => "the browser, locally",
-        (_, "proxy") => "proxy",
-        (_, "uas") => "the called user agent",
-        (_, "registrar") => "registrar",
-        (_, "redirect-server") => "redirect server",
-        (_, "authoritative") => "authoritative server",
-        (_, "resolver") => "recursive resolver",
-        (_, "forwarder") => "forwarder",
-        _ => "unspecified",
-    }
-}
-
 fn senders(e: &Entry) -> String {
     if e.sent_by.is_empty() {
         return "not stated".into();
     }
     e.sent_by
         .iter()
-        .map(|s| sender_label(e.protocol, s))
+        .map(|s| s.label(e.protocol))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -204,21 +178,10 @@ fn class_text(e: &Entry) -> String {
     match &e.class {
         Some(c) => c.label(),
         None if e.protocol == Protocol::Http => "outside the registered classes".into(),
-        None => match &e.kind {
-            Some(k) => kind_label(k).into(),
+        None => match e.kind {
+            Some(k) => k.label().into(),
             None => format!("{} {}", e.protocol.name(), e.protocol.code_noun()),
         },
-    }
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "basic" => "basic reply code",
-        "enhanced" => "enhanced status code",
-        "enhanced-class" => "enhanced status class",
-        "rcode" => "RCODE",
-        "ede" => "Extended DNS Error",
-        _ => "code",
     }
 }
 
@@ -238,25 +201,13 @@ fn headers_text(e: &Entry) -> String {
 }
 
 /// Whether the outcome is final, transient or progress, for protocols whose
-/// classes say so.
+/// classes say so; an SMTP enhanced status class (5.X.X) reads as its digit.
 fn outcome(e: &Entry) -> Option<&'static str> {
-    let first = e.code.chars().next()?;
-    match e.protocol {
-        Protocol::Smtp | Protocol::Ftp if e.class.is_some() => Some(match first {
-            '1' | '3' => "intermediate: more commands follow",
-            '2' => "success",
-            '4' => "transient failure: try again later",
-            '5' => "permanent failure: do not repeat as is",
-            _ => "protected reply",
-        }),
-        Protocol::Smtp if e.kind.as_deref() == Some("enhanced-class") => Some(match first {
-            '2' => "success",
-            '4' => "transient failure: try again later",
-            _ => "permanent failure: do not repeat as is",
-        }),
-        Protocol::Sip => Some(if first == '1' { "provisional" } else { "final" }),
-        _ => None,
-    }
+    let def = match e.kind {
+        Some(Kind::EnhancedClass) => e.protocol.class_def(e.code.chars().next()?),
+        _ => e.class_def(),
+    };
+    def?.finality
 }
 
 fn facts(a: &Entry, b: &Entry) -> Vec<FactRow> {
@@ -366,30 +317,7 @@ fn cap(s: &str) -> String {
 
 /// What a class means, as the object of "signals ...".
 fn class_meaning(e: &Entry) -> Option<&'static str> {
-    let first = e.code.chars().next()?;
-    e.class.as_ref()?;
-    Some(match (e.protocol, first) {
-        (Protocol::Http | Protocol::Sip, '1') => {
-            "an interim answer while the request is still being handled"
-        }
-        (Protocol::Http | Protocol::Sip, '2') => "that the request succeeded",
-        (Protocol::Http | Protocol::Sip, '3') => {
-            "that the client has to look elsewhere to complete the request"
-        }
-        (Protocol::Http, '4') | (Protocol::Sip, '4') => {
-            "a problem with the request that the client has to resolve"
-        }
-        (Protocol::Http | Protocol::Sip, '5') => {
-            "that the server, or a server acting for it, failed to handle the request"
-        }
-        (Protocol::Sip, '6') => "a final refusal that no other destination will change",
-        (_, '1') => "a preliminary reply: another reply follows",
-        (_, '2') => "that the command succeeded",
-        (_, '3') => "that the command was accepted and more input is expected",
-        (_, '4') => "a transient failure that may clear up on a later attempt",
-        (_, '5') => "a permanent failure that repeating will not fix",
-        _ => return None,
-    })
+    e.class_def()?.meaning
 }
 
 fn guidance(a: &Entry, b: &Entry) -> Vec<String> {
@@ -404,7 +332,7 @@ fn guidance(a: &Entry, b: &Entry) -> Vec<String> {
         out.push(format!("{sa} signals {ma}, whereas {sb} signals {mb}."));
     }
     if a.sent_by != b.sent_by && !a.sent_by.is_empty() && !b.sent_by.is_empty() {
-        let first = |e: &Entry| sender_label(e.protocol, &e.sent_by[0]);
+        let first = |e: &Entry| e.sent_by[0].label(e.protocol);
         let (fa, fb) = (first(a), first(b));
         if fa != fb {
             out.push(format!(

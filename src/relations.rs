@@ -3,7 +3,7 @@
 //! situations that several protocols express each in their own way.
 
 use crate::catalog::registry_grpc_http_mapping;
-use crate::catalog::{Catalog, Entry, Protocol};
+use crate::catalog::{Catalog, Entry, Kind, Protocol};
 use serde::Serialize;
 
 /// A titled group of related entries for one code's page, card or document.
@@ -44,7 +44,7 @@ pub fn grpc_code_for_http_status<'a>(catalog: &'a Catalog, status: &str) -> Opti
 /// Every link the catalog knows for `entry` across protocols and kinds.
 pub fn relations_of<'a>(catalog: &'a Catalog, entry: &'a Entry) -> Vec<Relation<'a>> {
     let mut out = Vec::new();
-    match (entry.protocol, entry.kind.as_deref()) {
+    match (entry.protocol, entry.kind) {
         (Protocol::Http, _) if is_primary(catalog, entry) => {
             if let Some(grpc) = catalog.protocol(Protocol::Grpc) {
                 let mapped: Vec<&Entry> = grpc
@@ -96,12 +96,12 @@ pub fn relations_of<'a>(catalog: &'a Catalog, entry: &'a Entry) -> Vec<Relation<
                 });
             }
         }
-        (Protocol::Smtp, Some("basic")) => {
+        (Protocol::Smtp, Some(Kind::Basic)) => {
             if let Some(smtp) = catalog.protocol(Protocol::Smtp) {
                 let enhanced: Vec<&Entry> = smtp
                     .entries
                     .iter()
-                    .filter(|e| e.kind.as_deref() == Some("enhanced"))
+                    .filter(|e| e.kind == Some(Kind::Enhanced))
                     .filter(|e| basic_codes(e).contains(&entry.code.as_str()))
                     .collect();
                 if !enhanced.is_empty() {
@@ -116,7 +116,7 @@ pub fn relations_of<'a>(catalog: &'a Catalog, entry: &'a Entry) -> Vec<Relation<
                 }
             }
         }
-        (Protocol::Smtp, Some("enhanced")) => {
+        (Protocol::Smtp, Some(Kind::Enhanced)) => {
             let basics: Vec<&Entry> = basic_codes(entry)
                 .into_iter()
                 .filter_map(|c| catalog.get(Protocol::Smtp, c))

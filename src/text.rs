@@ -104,29 +104,6 @@ fn article_problem(article: &str, next: &str) -> Option<String> {
     (article_lower != expected).then(|| format!("says {article:?} before {next:?}"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::prose_problems;
-
-    #[test]
-    fn clean_prose_passes() {
-        assert!(prose_problems("An origin sends a 4xx response and an 8xx code.").is_empty());
-        assert!(prose_problems("It is an HTTP server, a unique case, an hour later.").is_empty());
-    }
-
-    #[test]
-    fn defects_are_found() {
-        assert!(!prose_problems("You see it when when upgrading.").is_empty());
-        assert!(!prose_problems("It is a error.").is_empty());
-        assert!(!prose_problems("It is an proxy.").is_empty());
-        assert!(!prose_problems("Dangling .").is_empty());
-        assert!(!prose_problems("Unfilled {slot}.").is_empty());
-        assert!(!prose_problems(" padded").is_empty());
-        assert!(!prose_problems("").is_empty());
-        assert!(!prose_problems("It is a 8xx code.").is_empty());
-    }
-}
-
 /// "a" or "an" for the word that follows, by its sound for the words we use
 /// (class keys such as "1xx", "4xx", "8xx" are read as numbers).
 pub fn article_for(next: &str) -> &'static str {
@@ -150,4 +127,39 @@ pub fn article_for(next: &str) -> &'static str {
         }
     };
     if vowel_sound { "an" } else { "a" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{article_for, prose_problems};
+
+    #[test]
+    fn clean_prose_passes() {
+        assert!(prose_problems("An origin sends a 4xx response and an 8xx code.").is_empty());
+        assert!(prose_problems("It is an HTTP server, a unique case, an hour later.").is_empty());
+    }
+
+    #[test]
+    fn defects_are_found() {
+        assert!(!prose_problems("You see it when when upgrading.").is_empty());
+        assert!(!prose_problems("It is a error.").is_empty());
+        assert!(!prose_problems("It is an proxy.").is_empty());
+        assert!(!prose_problems("Dangling .").is_empty());
+        assert!(!prose_problems("Unfilled {slot}.").is_empty());
+        assert!(!prose_problems(" padded").is_empty());
+        assert!(!prose_problems("").is_empty());
+        assert!(!prose_problems("It is a 8xx code.").is_empty());
+    }
+
+    #[test]
+    fn articles_follow_sound() {
+        assert_eq!(article_for("1xx Informational"), "a");
+        assert_eq!(article_for("4xx Client Error"), "a");
+        assert_eq!(article_for("8xx"), "an");
+        assert_eq!(article_for("unofficial code"), "an");
+        assert_eq!(article_for("HTTP status code"), "an");
+        assert_eq!(article_for("gRPC status code"), "a");
+        assert_eq!(article_for("SMTP reply"), "an");
+        assert_eq!(article_for("user"), "a");
+    }
 }

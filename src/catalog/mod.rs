@@ -14,8 +14,8 @@ mod validate;
 pub use crate::text::article_for;
 pub use constants::{ConstantName, Constants, Ecosystem};
 pub use load::{CatalogError, EMBEDDED, EMBEDDED_LIBRARIES, load_embedded, load_from_sources};
-pub use model::{Entry, Example, Fix, Member, Pair, Retry, Situation, Status};
-pub use protocol::{Class, Protocol};
+pub use model::{Entry, Example, Fix, Member, Pair, Retry, Sender, Situation, Status};
+pub use protocol::{Class, ClassDef, Kind, Outcome, Protocol};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 
@@ -53,11 +53,11 @@ impl ProtocolCodes {
             .collect();
         let classes: Vec<&Entry> = entries
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("enhanced-class"))
+            .filter(|e| e.kind == Some(Kind::EnhancedClass))
             .collect();
         let variants: Vec<Entry> = entries
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("enhanced"))
+            .filter(|e| e.kind == Some(Kind::Enhanced))
             .flat_map(|e| classes.iter().map(move |c| e.in_enhanced_class(c)))
             .collect();
         let variant_by_id = variants
@@ -79,6 +79,29 @@ impl ProtocolCodes {
             .get(id)
             .map(|&i| &self.entries[i])
             .or_else(|| self.variant_by_id.get(id).map(|&i| &self.variants[i]))
+    }
+
+    /// The classes the listed entries fall into, in key order (`1xx` ...
+    /// `5xx`), each with its number of entries; empty for protocols
+    /// without classes.
+    pub fn classes(&self) -> Vec<(&Class, usize)> {
+        let mut out: Vec<(&Class, usize)> = Vec::new();
+        for c in self.entries.iter().filter_map(|e| e.class.as_ref()) {
+            match out.iter_mut().find(|(k, _)| k.key == c.key) {
+                Some((_, n)) => *n += 1,
+                None => out.push((c, 1)),
+            }
+        }
+        out.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+        out
+    }
+
+    /// The class with this key (`4xx`), if an entry falls into it.
+    pub fn class(&self, key: &str) -> Option<&Class> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.class.as_ref())
+            .find(|c| c.key == key)
     }
 }
 
@@ -171,7 +194,7 @@ impl Catalog {
             .collect();
         found.sort_by_key(|e| e.status == Status::Unofficial);
         // DNS "3" is the RCODE, not Extended DNS Error 3: one kind per answer.
-        if let Some(kind) = found.first().map(|e| e.kind.clone()) {
+        if let Some(kind) = found.first().map(|e| e.kind) {
             found.retain(|e| e.kind == kind);
         }
         found

@@ -1,7 +1,7 @@
 //! The shape of one catalog entry, as the data files write it and as the rest
 //! of the program reads it.
 
-use super::protocol::{Class, Protocol};
+use super::protocol::{Class, ClassDef, Kind, Outcome, Protocol};
 use super::reference::SpecRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,6 +24,74 @@ impl Status {
             Status::Unused => "unused",
             Status::Unofficial => "unofficial",
             Status::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// Who produces a code: a role in the protocol's own terms. Each protocol
+/// has its own set of roles (HTTP: origin, proxy, gateway, library).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sender {
+    Origin,
+    Proxy,
+    Gateway,
+    Library,
+    Server,
+    Submission,
+    Relay,
+    Application,
+    Client,
+    Browser,
+    /// A SIP user agent server: the called party.
+    Uas,
+    Registrar,
+    RedirectServer,
+    Authoritative,
+    Resolver,
+    Forwarder,
+}
+
+impl Sender {
+    /// The roles that may produce a code of `protocol`.
+    pub fn of(protocol: Protocol) -> &'static [Sender] {
+        use Sender::*;
+        match protocol {
+            Protocol::Http => &[Origin, Proxy, Gateway, Library],
+            Protocol::Smtp => &[Server, Submission, Relay],
+            Protocol::Grpc => &[Application, Library, Proxy],
+            Protocol::Websocket => &[Server, Client, Browser, Proxy],
+            Protocol::Ftp => &[Server, Proxy],
+            Protocol::Sip => &[Uas, Proxy, Registrar, RedirectServer],
+            Protocol::Dns => &[Authoritative, Resolver, Forwarder],
+        }
+    }
+
+    /// The role in prose, in the terms of `protocol` (a proxy in HTTP is a
+    /// forward proxy, in gRPC one such as Envoy).
+    pub fn label(self, protocol: Protocol) -> &'static str {
+        match (protocol, self) {
+            (Protocol::Http, Sender::Origin) => "origin server",
+            (Protocol::Http, Sender::Proxy) => "forward proxy",
+            (Protocol::Http, Sender::Gateway) => "gateway, load balancer or CDN",
+            (Protocol::Http, Sender::Library) => "the HTTP library itself",
+            (Protocol::Smtp, Sender::Server) => "receiving mail server",
+            (Protocol::Smtp, Sender::Submission) => "submission server",
+            (Protocol::Smtp, Sender::Relay) => "relaying or bouncing MTA",
+            (Protocol::Grpc, Sender::Application) => "the service's own code",
+            (Protocol::Grpc, Sender::Library) => "the gRPC library itself",
+            (Protocol::Grpc, Sender::Proxy) => "a proxy such as Envoy",
+            (_, Sender::Server) => "server",
+            (_, Sender::Client) => "client",
+            (_, Sender::Browser) => "the browser, locally",
+            (_, Sender::Proxy) => "proxy",
+            (_, Sender::Uas) => "the called user agent",
+            (_, Sender::Registrar) => "registrar",
+            (_, Sender::RedirectServer) => "redirect server",
+            (_, Sender::Authoritative) => "authoritative server",
+            (_, Sender::Resolver) => "recursive resolver",
+            (_, Sender::Forwarder) => "forwarder",
+            _ => "unspecified",
         }
     }
 }
@@ -54,6 +122,19 @@ impl Retry {
             Retry::WithBackoff => "retry idempotent requests with exponential backoff",
             Retry::AfterChanges => "correct the request before sending it again",
             Retry::DoNotRetry => "not repeat the request, since the answer will not change",
+        }
+    }
+
+    /// How the exchange went, judged by the advice alone (for codes
+    /// outside any class).
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Retry::NotNeeded => Outcome::Success,
+            Retry::FollowRedirect => Outcome::Redirection,
+            Retry::AfterCredentials | Retry::AfterChanges | Retry::DoNotRetry => {
+                Outcome::RequestFault
+            }
+            Retry::AfterDelay | Retry::WithBackoff | Retry::SameRequest => Outcome::Failure,
         }
     }
 
@@ -114,7 +195,7 @@ pub(crate) struct RawEntry {
     pub phrase: String,
     pub reference: String,
     pub status: Status,
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     pub vendor: Option<String>,
     pub summary: String,
     pub description: String,
@@ -130,7 +211,7 @@ pub(crate) struct RawEntry {
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
-    pub sent_by: Vec<String>,
+    pub sent_by: Vec<Sender>,
     pub retry: Retry,
     #[serde(default)]
     pub constants: BTreeMap<String, super::constants::RawConstant>,
@@ -155,7 +236,7 @@ pub struct Entry {
     pub code: String,
     pub phrase: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<Class>,
     pub status: Status,
@@ -176,7 +257,7 @@ pub struct Entry {
     pub method_preserved: Option<bool>,
     pub related: Vec<String>,
     pub aliases: Vec<String>,
-    pub sent_by: Vec<String>,
+    pub sent_by: Vec<Sender>,
     pub retry: Retry,
     /// Ecosystem key → the name to use with the library's newest covered
     /// release. Kept simple for existing consumers; `constants_detail` has
@@ -243,7 +324,7 @@ impl Entry {
             .iter()
             .map(|c| (c.ecosystem.clone(), c.current().name.clone()))
             .collect();
-        let class = protocol.class_of(&raw.code, raw.kind.as_deref());
+        let class = protocol.class_of(&raw.code, raw.kind);
         Entry {
             protocol,
             id,
@@ -296,8 +377,8 @@ impl Entry {
     /// "HTTP 407"; Extended DNS Errors are "DNS EDE 18", since they share
     /// numbers with RCODEs.
     pub fn label(&self) -> String {
-        match self.kind.as_deref() {
-            Some("ede") => format!("{} EDE {}", self.protocol.name(), self.code),
+        match self.kind {
+            Some(Kind::Ede) => format!("{} EDE {}", self.protocol.name(), self.code),
             _ => format!("{} {}", self.protocol.name(), self.code),
         }
     }
@@ -308,6 +389,26 @@ impl Entry {
             Some(v) => format!("{} {} ({v})", self.code, self.phrase),
             None if self.phrase.is_empty() => self.code.clone(),
             None => format!("{} {}", self.code, self.phrase),
+        }
+    }
+
+    /// The row of the protocol's class table for this code, when the code
+    /// has a class (SMTP enhanced codes read in a class included).
+    pub fn class_def(&self) -> Option<&'static ClassDef> {
+        self.class.as_ref()?;
+        self.protocol.class_def(self.code.chars().next()?)
+    }
+
+    /// How the exchange went: the class's outcome; for codes outside any
+    /// class, `Other` for unofficial HTTP codes and otherwise the retry
+    /// advice's.
+    pub fn outcome(&self) -> Outcome {
+        match self.class_def() {
+            Some(c) => c.outcome,
+            None if self.protocol == Protocol::Http && self.status == Status::Unofficial => {
+                Outcome::Other
+            }
+            None => self.retry.outcome(),
         }
     }
 
@@ -369,23 +470,6 @@ pub struct Pair {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPairs {
     pub pair: Vec<Pair>,
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::text::article_for;
-
-    #[test]
-    fn articles_follow_sound() {
-        assert_eq!(article_for("1xx Informational"), "a");
-        assert_eq!(article_for("4xx Client Error"), "a");
-        assert_eq!(article_for("8xx"), "an");
-        assert_eq!(article_for("unofficial code"), "an");
-        assert_eq!(article_for("HTTP status code"), "an");
-        assert_eq!(article_for("gRPC status code"), "a");
-        assert_eq!(article_for("SMTP reply"), "an");
-        assert_eq!(article_for("user"), "a");
-    }
 }
 
 /// One real-world situation and the code each protocol uses for it.

@@ -3,7 +3,9 @@
 //! so a phrase or reference can never drift from the registry unnoticed.
 
 use super::model::{Entry, Status};
+use super::protocol::Kind;
 use super::protocol::Protocol;
+use serde::Deserialize;
 
 /// (file name, CSV text); copies of the shared ground-truth registries.
 const HTTP: (&str, &str) = ("http.csv", include_str!("../../data/registries/http.csv"));
@@ -47,7 +49,7 @@ pub struct RegistryRow {
     pub file: &'static str,
     pub code: String,
     pub phrase: String,
-    pub kind: Option<&'static str>,
+    pub kind: Option<Kind>,
     /// None where the registry has no reference column.
     pub reference: Option<String>,
     pub vendor: Option<String>,
@@ -62,7 +64,7 @@ impl RegistryRow {
     pub fn identifies(&self, entry: &Entry) -> bool {
         entry.code == self.code
             && entry.phrase == self.phrase
-            && entry.kind.as_deref() == self.kind
+            && entry.kind == self.kind
             && entry.vendor == self.vendor
     }
 
@@ -102,35 +104,71 @@ impl RegistryRow {
     }
 }
 
-fn records(file: (&'static str, &'static str)) -> Vec<csv::StringRecord> {
+/// The rows of a registry file; a row the CSV reader refuses is an error
+/// naming the file.
+fn records(file: (&'static str, &'static str)) -> Result<Vec<csv::StringRecord>, String> {
     let mut reader = csv::Reader::from_reader(file.1.as_bytes());
-    reader.records().filter_map(Result::ok).collect()
+    reader
+        .records()
+        .map(|r| r.map_err(|e| format!("{}: {e}", file.0)))
+        .collect()
 }
 
-/// The rows the given protocol's entries must match one to one.
-pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
-    match protocol {
+/// The registration state of an HTTP status code in IANA's registry
+/// (RFC 9110 section 16.2.1): permanent, or temporary until the document
+/// that defines it is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    Permanent,
+    Temporary,
+}
+
+/// The phrase IANA's HTTP registry gives a code that is reserved as unused
+/// (306, 418).
+pub const UNUSED_PHRASE: &str = "(Unused)";
+
+/// One row of IANA's HTTP status code registry.
+#[derive(Debug, Deserialize)]
+struct HttpRow {
+    code: String,
+    phrase: String,
+    reference: String,
+    status: Registration,
+}
+
+impl HttpRow {
+    /// The catalog statuses an entry for this row may have.
+    fn statuses(&self) -> &'static [Status] {
+        match self.status {
+            Registration::Temporary => &[Status::Temporary],
+            Registration::Permanent if self.phrase == UNUSED_PHRASE => &[Status::Unused],
+            Registration::Permanent => &[Status::Standard, Status::Deprecated],
+        }
+    }
+}
+
+/// The rows the given protocol's entries must match one to one, or why a
+/// registry file cannot be read.
+pub fn expected_rows(protocol: Protocol) -> Result<Vec<RegistryRow>, String> {
+    Ok(match protocol {
         Protocol::Http => {
-            let mut rows: Vec<RegistryRow> = records(HTTP)
-                .iter()
-                .map(|r| RegistryRow {
+            let mut reader = csv::Reader::from_reader(HTTP.1.as_bytes());
+            let mut rows = Vec::new();
+            for row in reader.deserialize::<HttpRow>() {
+                let row = row.map_err(|e| format!("{}: {e}", HTTP.0))?;
+                rows.push(RegistryRow {
                     file: HTTP.0,
-                    code: r[0].to_string(),
-                    phrase: r[1].to_string(),
+                    statuses: row.statuses(),
+                    code: row.code,
+                    phrase: row.phrase,
                     kind: None,
-                    reference: Some(r[2].to_string()),
+                    reference: Some(row.reference),
                     vendor: None,
                     extra: Vec::new(),
-                    statuses: if &r[3] == "temporary" {
-                        &[Status::Temporary]
-                    } else if &r[1] == "(Unused)" {
-                        &[Status::Unused]
-                    } else {
-                        &[Status::Standard, Status::Deprecated]
-                    },
-                })
-                .collect();
-            rows.extend(records(HTTP_UNOFFICIAL).iter().map(|r| RegistryRow {
+                });
+            }
+            rows.extend(records(HTTP_UNOFFICIAL)?.iter().map(|r| RegistryRow {
                 file: HTTP_UNOFFICIAL.0,
                 code: r[0].to_string(),
                 phrase: r[1].to_string(),
@@ -143,48 +181,70 @@ pub fn expected_rows(protocol: Protocol) -> Vec<RegistryRow> {
             rows
         }
         Protocol::Smtp => {
-            let mut rows = simple(SMTP, Some("basic"), 0, 1, Some(2), &[]);
+            let mut rows = simple(SMTP, Some(Kind::Basic), 0, 1, Some(2), &[])?;
             rows.extend(simple(
                 SMTP_CLASSES,
-                Some("enhanced-class"),
+                Some(Kind::EnhancedClass),
                 0,
                 1,
                 Some(2),
                 &[],
-            ));
+            )?);
             rows.extend(simple(
                 SMTP_ENHANCED,
-                Some("enhanced"),
+                Some(Kind::Enhanced),
                 0,
                 1,
                 Some(3),
                 &[("basic_codes", 2)],
-            ));
+            )?);
             rows
         }
-        Protocol::Grpc => simple(GRPC, None, 0, 1, Some(3), &[("http_mapping", 2)]),
-        Protocol::Websocket => simple(WEBSOCKET, None, 0, 1, Some(2), &[("sendable", 3)]),
-        Protocol::Ftp => simple(FTP, None, 0, 1, Some(2), &[]),
-        Protocol::Sip => simple(SIP, None, 0, 1, Some(2), &[]),
+        Protocol::Grpc => simple(GRPC, None, 0, 1, Some(3), &[("http_mapping", 2)])?,
+        Protocol::Websocket => simple(WEBSOCKET, None, 0, 1, Some(2), &[("sendable", 3)])?,
+        Protocol::Ftp => simple(FTP, None, 0, 1, Some(2), &[])?,
+        Protocol::Sip => simple(SIP, None, 0, 1, Some(2), &[])?,
         Protocol::Dns => {
-            let mut rows = simple(DNS_RCODE, Some("rcode"), 0, 1, Some(3), &[("long_name", 2)]);
-            rows.extend(simple(DNS_EDE, Some("ede"), 0, 1, Some(2), &[]));
+            let mut rows = simple(
+                DNS_RCODE,
+                Some(Kind::Rcode),
+                0,
+                1,
+                Some(3),
+                &[("long_name", 2)],
+            )?;
+            rows.extend(simple(DNS_EDE, Some(Kind::Ede), 0, 1, Some(2), &[])?);
             rows
         }
-    }
+    })
 }
 
 /// Rows of a registry with a code column, a name column, an optional
 /// reference column and further columns the entries repeat.
 fn simple(
     file: (&'static str, &'static str),
-    kind: Option<&'static str>,
+    kind: Option<Kind>,
     code: usize,
     phrase: usize,
     reference: Option<usize>,
     extra: &[(&'static str, usize)],
-) -> Vec<RegistryRow> {
-    records(file)
+) -> Result<Vec<RegistryRow>, String> {
+    let records = records(file)?;
+    let width = [Some(code), Some(phrase), reference]
+        .into_iter()
+        .flatten()
+        .chain(extra.iter().map(|(_, i)| *i))
+        .max()
+        .unwrap_or(0);
+    if let Some(short) = records.iter().find(|r| r.len() <= width) {
+        return Err(format!(
+            "{}: a row has {} columns, {} expected",
+            file.0,
+            short.len(),
+            width + 1
+        ));
+    }
+    Ok(records
         .iter()
         .map(|r| RegistryRow {
             file: file.0,
@@ -196,7 +256,7 @@ fn simple(
             statuses: REGISTERED,
             extra: extra.iter().map(|(f, i)| (*f, r[*i].to_string())).collect(),
         })
-        .collect()
+        .collect())
 }
 
 /// (HTTP status, gRPC code name) rows of the gRPC HTTP mapping.
@@ -204,6 +264,7 @@ pub fn grpc_http_mapping() -> &'static [(u16, String)] {
     static ROWS: std::sync::OnceLock<Vec<(u16, String)>> = std::sync::OnceLock::new();
     ROWS.get_or_init(|| {
         records(("grpc-http-mapping.csv", GRPC_HTTP_MAPPING))
+            .unwrap_or_default()
             .iter()
             .filter_map(|r| Some((r[0].parse().ok()?, r[1].to_string())))
             .collect()

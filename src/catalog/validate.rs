@@ -1,25 +1,12 @@
 //! The rules every catalog must satisfy before anything uses it. The same
 //! function runs at start-up and in the test suite.
 
-use super::model::{Entry, Status};
-use super::protocol::Protocol;
+use super::model::{Entry, Sender, Status};
+use super::protocol::{Kind, Protocol, smtp_subject};
 use super::registry;
 use super::{Catalog, ProtocolCodes};
 use crate::text::prose_problems;
 use std::collections::HashSet;
-
-/// Who may produce a code, per protocol.
-pub fn sender_vocabulary(protocol: Protocol) -> &'static [&'static str] {
-    match protocol {
-        Protocol::Http => &["origin", "proxy", "gateway", "library"],
-        Protocol::Smtp => &["server", "submission", "relay"],
-        Protocol::Grpc => &["application", "library", "proxy"],
-        Protocol::Websocket => &["server", "client", "browser", "proxy"],
-        Protocol::Ftp => &["server", "proxy"],
-        Protocol::Sip => &["uas", "proxy", "registrar", "redirect-server"],
-        Protocol::Dns => &["authoritative", "resolver", "forwarder"],
-    }
-}
 
 pub fn validate(catalog: &Catalog) -> Vec<String> {
     let mut problems = Vec::new();
@@ -173,11 +160,28 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
             problems.push(format!("{at}: related code {r:?} is listed twice"));
         }
     }
-    let vocabulary = sender_vocabulary(protocol);
+    let senders = Sender::of(protocol);
     for s in &e.sent_by {
-        if !vocabulary.contains(&s.as_str()) {
-            problems.push(format!("{at}: sent_by {s:?} is not one of {vocabulary:?}"));
+        if !senders.contains(s) {
+            problems.push(format!(
+                "{at}: sent_by {s:?} is not a {} role, which are {senders:?}",
+                protocol.name()
+            ));
         }
+    }
+    if e.kind == Some(Kind::Enhanced) && smtp_subject(&e.code).is_none() {
+        problems.push(format!(
+            "{at}: the middle number is not an RFC 3463 subject (0 to 7)"
+        ));
+    }
+    if let Some(kind) = e.kind
+        && !Kind::of(protocol).contains(&kind)
+    {
+        problems.push(format!(
+            "{at}: kind {kind:?} is not one of {}'s, which are {:?}",
+            protocol.name(),
+            Kind::of(protocol)
+        ));
     }
     for a in &e.aliases {
         if a.trim().is_empty() || a != &a.to_lowercase() {
@@ -193,7 +197,13 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
 
 /// Every registry row has exactly one entry and every entry has its row.
 fn check_registry(codes: &ProtocolCodes, problems: &mut Vec<String>) {
-    let rows = registry::expected_rows(codes.protocol);
+    let rows = match registry::expected_rows(codes.protocol) {
+        Ok(rows) => rows,
+        Err(e) => {
+            problems.push(format!("{}: {e}", codes.protocol.slug()));
+            return;
+        }
+    };
     if rows.is_empty() {
         return;
     }

@@ -2,7 +2,7 @@
 //! Styles are written as ANSI codes; `anstream` strips them when the output
 //! is not a terminal or NO_COLOR is set.
 
-use crate::catalog::{Catalog, Entry};
+use crate::catalog::{Catalog, Entry, Outcome};
 use crate::compare::Comparison;
 use crate::search::SearchOutcome;
 use anstyle::{AnsiColor, Style};
@@ -11,14 +11,16 @@ use std::io::{self, Write};
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 
+/// The colour of a code's heading, from its outcome (the same judgement
+/// as the badge colour).
 fn class_style(e: &Entry) -> Style {
-    let color = match e.code.chars().next() {
-        Some('1') => AnsiColor::Blue,
-        Some('2') => AnsiColor::Green,
-        Some('3') => AnsiColor::Cyan,
-        Some('4') => AnsiColor::Yellow,
-        Some('5') | Some('6') => AnsiColor::Red,
-        _ => AnsiColor::Magenta,
+    let color = match e.outcome() {
+        Outcome::Progress => AnsiColor::Blue,
+        Outcome::Success => AnsiColor::Green,
+        Outcome::Redirection | Outcome::Intermediate => AnsiColor::Cyan,
+        Outcome::RequestFault | Outcome::Transient => AnsiColor::Yellow,
+        Outcome::Failure => AnsiColor::Red,
+        Outcome::Other => AnsiColor::Magenta,
     };
     Style::new().fg_color(Some(color.into())).bold()
 }

@@ -3,7 +3,7 @@
 //! the failures seen on the way there.
 
 use super::Finding;
-use crate::catalog::{Protocol, Retry};
+use crate::catalog::{Kind, Protocol, Retry};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -116,7 +116,7 @@ pub fn verdict_of(f: &Finding) -> Verdict {
             _ => by_retry(f.retry),
         },
         Protocol::Grpc if f.code == "0" => Verdict::Success,
-        Protocol::Dns if f.kind.as_deref() == Some("rcode") && f.code == "0" => Verdict::Success,
+        Protocol::Dns if f.kind == Some(Kind::Rcode) && f.code == "0" => Verdict::Success,
         _ => by_retry(f.retry),
     }
 }
@@ -134,9 +134,9 @@ fn is_greeting(f: &Finding) -> bool {
 
 /// "HTTP 407", "SMTP 5.7.26", "DNS NXDOMAIN (RCODE 3)", "DNS EDE 18".
 pub fn finding_label(f: &Finding) -> String {
-    match (f.kind.as_deref(), &f.id) {
-        (Some("ede"), _) => format!("DNS EDE {}", f.code),
-        (Some("rcode"), Some(id)) => {
+    match (f.kind, &f.id) {
+        (Some(Kind::Ede), _) => format!("DNS EDE {}", f.code),
+        (Some(Kind::Rcode), Some(id)) => {
             format!("DNS {} (RCODE {})", id.to_ascii_uppercase(), f.code)
         }
         _ => format!("{} {}", f.protocol.name(), f.code),
@@ -161,7 +161,7 @@ pub(super) fn summarise(findings: &[Finding], dsn_actions: &[String]) -> Summary
     let significant = |f: &&Finding| {
         !is_ceremony(f, &greeting_lines)
             && verdict_of(f) != Verdict::Provisional
-            && f.kind.as_deref() != Some("ede")
+            && f.kind != Some(Kind::Ede)
     };
     let chosen = findings
         .iter()
@@ -215,7 +215,7 @@ pub(super) fn summarise(findings: &[Finding], dsn_actions: &[String]) -> Summary
     }
     let edes: Vec<String> = findings
         .iter()
-        .filter(|f| f.kind.as_deref() == Some("ede"))
+        .filter(|f| f.kind == Some(Kind::Ede))
         .map(|f| match &f.phrase {
             Some(p) => format!("EDE {} ({p})", f.code),
             None => format!("EDE {}", f.code),

@@ -21,7 +21,7 @@ mod input;
 mod mime;
 mod scan;
 
-use crate::catalog::{Entry, Protocol, Retry, catalog};
+use crate::catalog::{Entry, Kind, Protocol, Retry, catalog};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -72,7 +72,7 @@ pub struct Finding {
     /// The catalog's kind where a protocol has several (`rcode`, `ede`,
     /// `basic`, `enhanced`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     /// The 1-based line of the input the code was read from.
     pub line: usize,
     /// That line, without control characters, at most [`MAX_LINE_CHARS`].
@@ -153,7 +153,7 @@ pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
     let findings: Vec<Finding> = raw
         .into_iter()
         .filter_map(|r| r.into_finding())
-        .filter(|f| seen.insert((f.line, f.protocol, f.code.clone(), f.kind.clone())))
+        .filter(|f| seen.insert((f.line, f.protocol, f.code.clone(), f.kind)))
         .collect();
     let summary = diagnose::summarise(&findings, &actions);
     Ok(Explanation { findings, summary })
@@ -231,7 +231,7 @@ impl RawFinding {
     /// (a gRPC or DNS name outside the registry is not a code).
     fn into_finding(self) -> Option<Finding> {
         let c = catalog();
-        let (entry, code, kind): (Option<&Entry>, String, Option<String>) = match self.protocol {
+        let (entry, code, kind): (Option<&Entry>, String, Option<Kind>) = match self.protocol {
             Protocol::Grpc => {
                 let e = grpc_entry(&self.code)?;
                 (Some(e), e.code.clone(), None)
@@ -239,15 +239,15 @@ impl RawFinding {
             Protocol::Dns => {
                 if let Some(n) = self.code.strip_prefix("ede:") {
                     let e = c.get(Protocol::Dns, &format!("ede-{n}"));
-                    (e, n.to_string(), Some("ede".to_string()))
+                    (e, n.to_string(), Some(Kind::Ede))
                 } else {
                     let e = dns_rcode_entry(&self.code)?;
-                    (Some(e), e.code.clone(), Some("rcode".to_string()))
+                    (Some(e), e.code.clone(), Some(Kind::Rcode))
                 }
             }
             p => {
                 let e = c.resolve(p, &self.code).into_iter().next();
-                let kind = e.and_then(|e| e.kind.clone());
+                let kind = e.and_then(|e| e.kind);
                 (e, self.code.clone(), kind)
             }
         };
@@ -295,7 +295,7 @@ pub(crate) fn grpc_entry(name: &str) -> Option<&'static Entry> {
 pub(crate) fn dns_rcode_entry(name: &str) -> Option<&'static Entry> {
     let codes = catalog().protocol(Protocol::Dns)?;
     codes.entries.iter().find(|e| {
-        e.kind.as_deref() == Some("rcode")
+        e.kind == Some(Kind::Rcode)
             && (e.id.eq_ignore_ascii_case(name)
                 || e.phrase.eq_ignore_ascii_case(name)
                 || e.code == name)

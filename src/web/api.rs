@@ -5,7 +5,7 @@
 use super::cache::Cacheable;
 use super::error::{ErrorBody, WebError, shorten};
 use super::resolve::{Code, Compared, PairPath, Query, protocol_of};
-use super::routes::{self, Surface};
+use super::routes::{self, CodesQuery, Surface};
 use crate::catalog::{Class, Entry, EntryRef, Pair, Protocol, catalog};
 use crate::compare::Comparison;
 use crate::search::{self, SearchJson};
@@ -55,27 +55,6 @@ fn cached(key: impl std::fmt::Display, value: &impl Serialize) -> Result<Respons
     Ok(Cacheable::mark(key.to_string(), json(value)?))
 }
 
-/// The shape of a class in `?class=`: a digit and `xx` (HTTP, SIP) or `yz`
-/// (SMTP, FTP), in any case.
-pub const CLASS_PATTERN: &str = "^[1-6]([xX][xX]|[yY][zZ])$";
-
-/// `?class=` of the code list.
-#[derive(Deserialize, IntoParams, Default)]
-#[into_params(parameter_in = Query)]
-pub struct CodesQuery {
-    /// A class such as 4xx (HTTP, SIP) or 5yz (SMTP, FTP); a class the
-    /// protocol does not have lists no codes.
-    #[param(pattern = "^[1-6]([xX][xX]|[yY][zZ])$", example = "4xx")]
-    #[serde(default, deserialize_with = "present")]
-    pub class: Option<String>,
-}
-
-/// A parameter that is present, even when empty (`?class=` is an empty
-/// class, refused, not an absent one).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    String::deserialize(d).map(Some)
-}
-
 /// `?q=&limit=` of the search.
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
@@ -91,9 +70,36 @@ pub struct SearchParams {
         example = "too many requests"
     )]
     pub q: String,
-    /// How many results, 1 to 100 (default 10).
+    /// How many results, 1 to 100 (default 10)
+    #[serde(default)]
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<String>,
+    pub limit: Limit,
+}
+
+/// How many results a search returns: a whole number from 1 to
+/// `search::MAX_LIMIT`, `search::DEFAULT_LIMIT` when not given.
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(try_from = "String")]
+pub struct Limit(pub usize);
+
+impl Default for Limit {
+    fn default() -> Limit {
+        Limit(search::DEFAULT_LIMIT)
+    }
+}
+
+impl TryFrom<String> for Limit {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Limit, String> {
+        match value.trim().parse::<usize>() {
+            Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => Ok(Limit(n)),
+            _ => Err(format!(
+                "expected a whole number from 1 to {}",
+                search::MAX_LIMIT
+            )),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -120,29 +126,21 @@ pub async fn protocols(path: routes::ApiProtocols) -> Result<Response, WebError>
         let list: Vec<ProtocolSummary> = catalog()
             .protocols()
             .map(|p| {
-                let mut classes: Vec<ClassCount> = Vec::new();
-                for e in &p.entries {
-                    if let Some(c) = &e.class {
-                        match classes.iter_mut().find(|x| x.class.key == c.key) {
-                            Some(x) => x.count += 1,
-                            None => classes.push(ClassCount {
-                                class: c.clone(),
-                                count: 1,
-                            }),
-                        }
-                    }
-                }
-                classes.sort_by(|a, b| a.class.key.cmp(&b.class.key));
+                let classes = p
+                    .classes()
+                    .into_iter()
+                    .map(|(class, count)| ClassCount {
+                        class: class.clone(),
+                        count,
+                    })
+                    .collect();
                 ProtocolSummary {
                     protocol: p.protocol,
                     name: p.protocol.name(),
                     code_noun: p.protocol.code_noun(),
                     count: p.entries.len(),
                     classes,
-                    url: routes::ApiCodes {
-                        protocol: p.protocol.slug().into(),
-                    }
-                    .to_string(),
+                    url: routes::ApiCodes::of(p.protocol).to_string(),
                 }
             })
             .collect();
@@ -157,14 +155,6 @@ pub struct CodeList<'a> {
     pub class: Option<String>,
     pub count: usize,
     pub codes: Vec<EntryRef<'a>>,
-}
-
-/// Whether `c` has the shape of [`CLASS_PATTERN`].
-fn is_class(c: &str) -> bool {
-    let b = c.as_bytes();
-    b.len() == 3
-        && (b'1'..=b'6').contains(&b[0])
-        && (b[1..].eq_ignore_ascii_case(b"xx") || b[1..].eq_ignore_ascii_case(b"yz"))
 }
 
 /// Every code of a protocol, optionally of one class (`?class=4xx`).
@@ -182,41 +172,24 @@ pub async fn codes(
     Query(query): Query<CodesQuery>,
 ) -> Result<Response, WebError> {
     let p = protocol_of(&path.protocol)?;
-    let class = match query.class {
-        None => None,
-        Some(c) if is_class(&c) => Some(c.to_ascii_lowercase()),
-        Some(c) => {
-            return Err(WebError::bad_request(format!(
-                "“{}” is not a class: use a digit and xx (4xx) or yz (5yz).",
-                shorten(&c)
-            )));
-        }
-    };
     let list = catalog()
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    let canonical = routes::ApiCodes {
-        protocol: p.slug().into(),
-    };
-    let key = match &class {
-        Some(c) => routes::with_query(canonical, &routes::ClassQuery { class: c }),
-        None => canonical.to_string(),
-    };
     let codes: Vec<EntryRef> = list
         .entries
         .iter()
-        .filter(|e| match &class {
+        .filter(|e| match &query.class {
             Some(c) => e.class.as_ref().is_some_and(|k| &k.key == c),
             None => true,
         })
         .map(EntryRef::from)
         .collect();
     cached(
-        key,
+        routes::with_query(routes::ApiCodes::of(p), &query),
         &CodeList {
             protocol: p,
-            class: class.clone(),
             count: codes.len(),
+            class: query.class,
             codes,
         },
     )
@@ -329,19 +302,7 @@ pub async fn search_codes(
             search::MAX_QUERY_CHARS
         )));
     }
-    let limit = match &params.limit {
-        None => search::DEFAULT_LIMIT,
-        Some(l) => match l.parse::<usize>() {
-            Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => n,
-            _ => {
-                return Err(WebError::bad_request(format!(
-                    "limit must be a whole number from 1 to {}.",
-                    search::MAX_LIMIT
-                )));
-            }
-        },
-    };
-    let outcome = search::index().search(q, limit);
+    let outcome = search::index().search(q, params.limit.0);
     let body = SearchJson::from(&outcome);
     Ok(([(header::CACHE_CONTROL, "no-cache")], axum::Json(body)).into_response())
 }

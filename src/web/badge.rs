@@ -5,55 +5,40 @@ use super::cache::Cacheable;
 use super::error::WebError;
 use super::resolve::{Query, protocol_of};
 use super::routes;
-use crate::catalog::{Entry, Protocol, Retry, Status, catalog};
+use crate::catalog::{Entry, Outcome, catalog};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shields::{BadgeParams, BadgeStyle, render_badge_svg};
 
 /// Badges only change with a new release of the data.
 pub const BADGE_CACHE: &str = "public, max-age=86400, stale-while-revalidate=604800";
 
-/// A colour that means something in the code's protocol: the class where the
-/// protocol has classes (2xx green, 4xx orange, SMTP 4yz yellow for
-/// transient), otherwise what the client should do next.
+/// A colour that means something in the code's protocol, from the code's
+/// outcome (`Entry::outcome`): its class where the protocol has classes
+/// (2xx green, 4xx orange, SMTP 4yz yellow for transient), otherwise what
+/// the client should do next.
 pub fn color(e: &Entry) -> &'static str {
-    let first = e.class.as_ref().and_then(|c| c.key.chars().next());
-    match (e.protocol, first) {
-        (Protocol::Http | Protocol::Sip, Some(d)) => match d {
-            '1' => "blue",
-            '2' => "brightgreen",
-            '3' => "blueviolet",
-            '4' => "orange",
-            _ => "red",
-        },
-        (Protocol::Smtp | Protocol::Ftp, Some(d)) => match d {
-            '1' => "blue",
-            '2' => "brightgreen",
-            '3' => "blueviolet",
-            '4' => "yellow",
-            '5' => "red",
-            _ => "lightgrey",
-        },
-        (Protocol::Http, None) if e.status == Status::Unofficial => "lightgrey",
-        _ => match e.retry {
-            Retry::NotNeeded => "brightgreen",
-            Retry::FollowRedirect => "blueviolet",
-            Retry::AfterCredentials | Retry::AfterChanges | Retry::DoNotRetry => "orange",
-            Retry::AfterDelay | Retry::WithBackoff | Retry::SameRequest => "red",
-        },
+    match e.outcome() {
+        Outcome::Progress => "blue",
+        Outcome::Success => "brightgreen",
+        Outcome::Redirection | Outcome::Intermediate => "blueviolet",
+        Outcome::RequestFault => "orange",
+        Outcome::Transient => "yellow",
+        Outcome::Failure => "red",
+        Outcome::Other => "lightgrey",
     }
 }
 
-fn style_of(name: &str) -> Option<BadgeStyle> {
-    Some(match name {
-        "flat" => BadgeStyle::Flat,
-        "flat-square" => BadgeStyle::FlatSquare,
-        "plastic" => BadgeStyle::Plastic,
-        "for-the-badge" => BadgeStyle::ForTheBadge,
-        "social" => BadgeStyle::Social,
-        _ => return None,
-    })
+/// The `shields` crate's name for a badge style.
+fn style_of(style: routes::BadgeStyle) -> BadgeStyle {
+    match style {
+        routes::BadgeStyle::Flat => BadgeStyle::Flat,
+        routes::BadgeStyle::FlatSquare => BadgeStyle::FlatSquare,
+        routes::BadgeStyle::Plastic => BadgeStyle::Plastic,
+        routes::BadgeStyle::ForTheBadge => BadgeStyle::ForTheBadge,
+        routes::BadgeStyle::Social => BadgeStyle::Social,
+    }
 }
 
 fn label_of(e: &Entry) -> String {
@@ -94,17 +79,10 @@ struct Endpoint {
     cache_seconds: u32,
 }
 
-/// `?style=&label=` of a badge.
-#[derive(Deserialize, Default)]
-pub struct BadgeParamsQuery {
-    pub style: Option<String>,
-    pub label: Option<String>,
-}
-
 /// `/badge/http/407.svg` and `/badge/http/407.json`.
 pub async fn badge(
     path: routes::Badge,
-    Query(params): Query<BadgeParamsQuery>,
+    Query(params): Query<routes::BadgeQuery>,
 ) -> Result<Response, WebError> {
     let p = protocol_of(&path.protocol)?;
     let (code, ext) = path
@@ -116,12 +94,7 @@ pub async fn badge(
         .resolve(p, code)
         .first()
         .ok_or_else(|| super::resolve::unknown_code(Some(p), code))?;
-    let style_name = params.style.as_deref().unwrap_or("flat");
-    let style = style_of(style_name).ok_or_else(|| {
-        WebError::bad_request(
-            "style must be one of flat, flat-square, plastic, for-the-badge, social.",
-        )
-    })?;
+    let style = style_of(params.style);
     let label: String = match &params.label {
         Some(l) => l.chars().filter(|c| !c.is_control()).take(64).collect(),
         None => label_of(entry),
@@ -151,13 +124,6 @@ pub async fn badge(
     if params.label.is_some() {
         return Ok(response);
     }
-    let canonical = routes::badge(entry, ext);
-    let key = match &params.style {
-        None => canonical,
-        Some(style) => format!(
-            "{canonical}?{}",
-            serde_html_form::to_string(routes::StyleQuery { style }).unwrap_or_default()
-        ),
-    };
+    let key = routes::with_query(routes::badge_path(entry, ext), &params);
     Ok(Cacheable::mark(key, response))
 }

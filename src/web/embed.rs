@@ -6,7 +6,7 @@ use super::AppState;
 use super::cache::{ASSET_CACHE, Cacheable};
 use super::error::WebError;
 use super::resolve::{Code, CodePath, Compared, PairPath, Query};
-use super::routes::{self, Surface};
+use super::routes::{self, LookQuery, OEmbedFormat, OEmbedQuery, Size, Surface, Theme};
 use super::views::html;
 use super::views::{self, CardView, ComparisonView, HEIGHT, Head, WIDTH, attr_escape, iframe_html};
 use crate::catalog::{Entry, catalog};
@@ -15,45 +15,19 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
-pub const THEMES: &[&str] = &["auto", "light", "dark", "sepia"];
-pub const SIZES: &[&str] = &["default", "compact", "large"];
-
 pub const EMBED_JS: &str = include_str!("../../assets/embed.js");
-
-/// `?theme=&size=` as asked; anything unknown falls back to the default
-/// and is never echoed.
-#[derive(Deserialize, Default)]
-pub struct LookParams {
-    pub theme: Option<String>,
-    pub size: Option<String>,
-}
-
-impl LookParams {
-    fn look(&self) -> routes::LookQuery {
-        let pick = |value: &Option<String>, allowed: &'static [&'static str]| {
-            value
-                .as_deref()
-                .and_then(|v| allowed.iter().find(|a| **a == v))
-                .copied()
-                .unwrap_or(allowed[0])
-        };
-        routes::LookQuery {
-            theme: pick(&self.theme, THEMES),
-            size: pick(&self.size, SIZES),
-        }
-    }
-}
 
 #[derive(Template)]
 #[template(path = "embed.html")]
 struct EmbedPage {
     title: String,
     canonical: String,
-    theme: &'static str,
-    size: &'static str,
+    theme: Theme,
+    size: Size,
     card: Option<CardView>,
     cmp: Option<ComparisonView>,
 }
@@ -107,9 +81,9 @@ impl Subject {
     }
 }
 
-/// The iframe page of a subject; embeds answer any order of a pair.
-fn iframe(state: &AppState, subject: Subject, look: &LookParams) -> Result<Response, WebError> {
-    let look = look.look();
+/// The iframe page of a subject in the look asked for; embeds answer any
+/// order of a pair.
+fn iframe(state: &AppState, subject: Subject, look: LookQuery) -> Result<Response, WebError> {
     let (card, cmp) = subject.views(&state.base_url)?;
     let page = EmbedPage {
         title: subject.title(),
@@ -119,15 +93,7 @@ fn iframe(state: &AppState, subject: Subject, look: &LookParams) -> Result<Respo
         card,
         cmp,
     };
-    let path = subject.on(Surface::Iframe);
-    let key = if look.theme == THEMES[0] && look.size == SIZES[0] {
-        path
-    } else {
-        format!(
-            "{path}?{}",
-            serde_html_form::to_string(&look).unwrap_or_default()
-        )
-    };
+    let key = routes::with_query(subject.on(Surface::Iframe), &look);
     Ok(Cacheable::mark(key, html(&page)?))
 }
 
@@ -135,18 +101,18 @@ fn iframe(state: &AppState, subject: Subject, look: &LookParams) -> Result<Respo
 pub async fn iframe_code(
     code: Code<routes::EmbedCode>,
     State(state): State<Arc<AppState>>,
-    Query(look): Query<LookParams>,
+    Query(look): Query<LookQuery>,
 ) -> Result<Response, WebError> {
-    iframe(&state, Subject::Code(code.entry), &look)
+    iframe(&state, Subject::Code(code.entry), look)
 }
 
 /// The iframe page of a comparison, on either comparison route.
 pub async fn iframe_compare<P: PairPath>(
     Compared(pair, _): Compared<P>,
     State(state): State<Arc<AppState>>,
-    Query(look): Query<LookParams>,
+    Query(look): Query<LookQuery>,
 ) -> Result<Response, WebError> {
-    iframe(&state, Subject::Pair(pair.a, pair.b), &look)
+    iframe(&state, Subject::Pair(pair.a, pair.b), look)
 }
 
 fn fragment(state: &AppState, subject: Subject) -> Result<Response, WebError> {
@@ -265,36 +231,19 @@ async fn page_target(path: &str) -> Option<PageTarget> {
     response.extensions().get::<PageTarget>().cloned()
 }
 
-fn dimension(value: &Option<String>, key: &str, default: u32) -> Result<u32, WebError> {
-    match value {
-        None => Ok(default),
-        Some(v) => match v.trim().parse::<u32>() {
-            Ok(n) if (1..=100_000).contains(&n) => Ok(n.min(default)),
-            _ => Err(WebError::bad_request(format!(
-                "{key} must be a whole number of pixels from 1 to 100000."
-            ))),
-        },
-    }
-}
-
-/// `?url=&format=&maxwidth=&maxheight=` of the oEmbed provider.
-#[derive(Deserialize, Default)]
-pub struct OEmbedParams {
-    #[serde(default)]
-    pub url: String,
-    pub format: Option<String>,
-    pub maxwidth: Option<String>,
-    pub maxheight: Option<String>,
+/// The iframe's extent in one dimension: the default, or less when the
+/// consumer asks for less.
+fn dimension(max: Option<NonZeroU32>, default: u32) -> u32 {
+    max.map_or(default, |m| m.get().min(default))
 }
 
 /// The oEmbed 1.0 provider: `rich` answers with the iframe.
 pub async fn oembed(
     _: routes::OEmbed,
     State(state): State<Arc<AppState>>,
-    Query(params): Query<OEmbedParams>,
+    Query(params): Query<OEmbedQuery>,
 ) -> Result<Response, WebError> {
-    let format = params.format.as_deref().unwrap_or("json");
-    if format != "json" && format != "xml" {
+    if params.format == OEmbedFormat::Unsupported {
         return Err(WebError::new(
             StatusCode::NOT_IMPLEMENTED,
             "not_implemented",
@@ -305,8 +254,8 @@ pub async fn oembed(
         return Err(WebError::bad_request("The url parameter is required."));
     }
     let subject = subject_of_url(&state.base_url, &params.url).await?;
-    let width = dimension(&params.maxwidth, "maxwidth", WIDTH)?;
-    let height = dimension(&params.maxheight, "maxheight", HEIGHT)?;
+    let width = dimension(params.maxwidth, WIDTH);
+    let height = dimension(params.maxheight, HEIGHT);
     let title = subject.title();
     let body = OEmbed {
         version: "1.0",
@@ -324,7 +273,7 @@ pub async fn oembed(
         width,
         height,
     };
-    let (content_type, text) = if format == "json" {
+    let (content_type, text) = if params.format == OEmbedFormat::Json {
         (
             "application/json",
             serde_json::to_string(&body).map_err(|e| WebError::internal(e.to_string()))?,

@@ -152,11 +152,7 @@ pub async fn class_index(
     let codes = catalog()
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    if !codes
-        .entries
-        .iter()
-        .any(|e| e.class.as_ref().is_some_and(|c| c.key == class))
-    {
+    if codes.class(&class).is_none() {
         return Err(WebError::not_found(format!(
             "{} has no class “{}”.",
             p.name(),
@@ -174,15 +170,11 @@ fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<Listing
     let codes = catalog
         .protocol(p)
         .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for e in &codes.entries {
-        if let Some(c) = &e.class
-            && !keys.iter().any(|(k, _)| k == &c.key)
-        {
-            keys.push((c.key.clone(), c.label()));
-        }
-    }
-    keys.sort();
+    let keys: Vec<(String, String)> = codes
+        .classes()
+        .into_iter()
+        .map(|(c, _)| (c.key.clone(), c.label()))
+        .collect();
     // Groups in order of their sort key: classes, then kinds and subjects.
     let mut grouped: Vec<(String, String, Vec<Row>)> = Vec::new();
     for e in &codes.entries {

@@ -241,7 +241,8 @@ fn not_a_comparison(pair: &str) -> WebError {
     ))
 }
 
-/// A typed query string (serde), rejected with a 400 in the group's format.
+/// A typed query string (serde), rejected with a 400 in the group's format
+/// that names the parameter (`?limit= is not valid: ...`).
 /// Bytes that are not UTF-8 are decoded lossily and a repeated key keeps its
 /// last value, as a form handler would.
 pub struct Query<T>(pub T);
@@ -263,9 +264,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
             }
         }
         let clean = serde_html_form::to_string(&pairs).unwrap_or_default();
-        serde_html_form::from_str(&clean)
+        let parsed = form_urlencoded::parse(clean.as_bytes());
+        serde_path_to_error::deserialize(serde_html_form::Deserializer::new(parsed))
             .map(Query)
-            .map_err(|e| WebError::bad_request(format!("The query is not valid: {e}.")))
+            .map_err(|e| {
+                let field = e.path().to_string();
+                WebError::bad_request(if field.is_empty() || field == "." {
+                    format!("The query is not valid: {}.", e.inner())
+                } else {
+                    format!("?{field}= is not valid: {}.", e.inner())
+                })
+            })
     }
 }
 

@@ -10,7 +10,7 @@
 //! suggestions a reader needs.
 
 use super::error::WebError;
-use crate::catalog::{Catalog, Entry, Protocol};
+use crate::catalog::{Catalog, Entry, Kind, Protocol};
 use crate::compare;
 use axum_extra::routing::TypedPath;
 use serde::{Deserialize, Serialize};
@@ -135,39 +135,155 @@ pub struct PickerQuery {
     pub b: String,
 }
 
-/// `?theme=&size=` of an iframe page, as served (unknown values fall back).
-#[derive(Serialize, Debug)]
+/// Words a query field accepts, one enum per field: each parses its
+/// value (an unknown one is rejected with the group's 400) and writes it
+/// back into links and cache keys.
+macro_rules! query_words {
+    ($( $(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $word:literal ),+ $(,)? } )*) => {$(
+        $(#[$doc])*
+        #[derive(Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq, utoipa::ToSchema)]
+        pub enum $name {
+            $( $(#[$vdoc])* #[serde(rename = $word)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, the default first.
+            pub const ALL: &[$name] = &[$( $name::$variant ),+];
+
+            /// The word as written in a query string.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $word, )+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+query_words! {
+    /// The colour scheme of an embedded card (`?theme=`); `auto` follows
+    /// the reader's `prefers-color-scheme`.
+    Theme { #[default] Auto = "auto", Light = "light", Dark = "dark", Sepia = "sepia" }
+    /// The size of an embedded card (`?size=`).
+    Size { #[default] Default = "default", Compact = "compact", Large = "large" }
+    /// A badge style, as shields.io names them (`?style=`).
+    BadgeStyle {
+        #[default] Flat = "flat",
+        FlatSquare = "flat-square",
+        Plastic = "plastic",
+        ForTheBadge = "for-the-badge",
+        Social = "social",
+    }
+}
+
+/// The format of an oEmbed answer (`?format=`, oEmbed 1.0 section 2.2).
+/// Any other word is read as `Unsupported`, which the provider answers
+/// with 501 as the specification asks, rather than with a 400.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OEmbedFormat {
+    #[default]
+    Json,
+    Xml,
+    #[serde(other, skip_serializing)]
+    Unsupported,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// `?theme=&size=` of an iframe page. A value at its default is left out
+/// of links and cache keys, so each look has one URL.
+#[derive(Deserialize, Serialize, Default, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(default)]
 pub struct LookQuery {
-    pub theme: &'static str,
-    pub size: &'static str,
+    #[serde(skip_serializing_if = "is_default")]
+    pub theme: Theme,
+    #[serde(skip_serializing_if = "is_default")]
+    pub size: Size,
 }
 
-/// `?style=` of a badge.
-#[derive(Serialize, Debug)]
-pub struct StyleQuery<'a> {
-    pub style: &'a str,
+/// `?style=&label=` of a badge. The default style is left out of cache
+/// keys; a label (at most 64 characters are drawn, control characters
+/// dropped) is never part of one, since labelled badges are not cached.
+#[derive(Deserialize, Serialize, Default, Debug)]
+#[serde(default)]
+pub struct BadgeQuery {
+    #[serde(skip_serializing_if = "is_default")]
+    pub style: BadgeStyle,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
-/// `?class=` of the API list, as served.
-#[derive(Serialize, Debug)]
-pub struct ClassQuery<'a> {
-    pub class: &'a str,
+/// `?class=` of the API's code list: a class key such as `4xx` (HTTP, SIP)
+/// or `5yz` (SMTP, FTP), in any case, read in lowercase. A well-formed class
+/// the protocol does not have lists no codes; an empty or malformed value is
+/// refused (the OpenAPI pattern says the same).
+#[derive(Deserialize, Serialize, utoipa::IntoParams, Default, Debug)]
+#[into_params(parameter_in = Query)]
+pub struct CodesQuery {
+    /// A class such as 4xx (HTTP, SIP) or 5yz (SMTP, FTP).
+    #[serde(
+        default,
+        deserialize_with = "class_key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[param(pattern = "^[1-6]([xX][xX]|[yY][zZ])$", example = "4xx")]
+    pub class: Option<String>,
 }
 
-/// `?url=&format=` of the oEmbed provider, as linked from pages.
-#[derive(Serialize, Debug)]
-pub struct OEmbedLink<'a> {
-    pub url: &'a str,
-    pub format: &'static str,
+/// A present `class` (even an empty one, which is refused, not absent).
+fn class_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw = String::deserialize(d)?;
+    let b = raw.as_bytes();
+    let well_formed = b.len() == 3
+        && (b'1'..=b'6').contains(&b[0])
+        && (b[1..].eq_ignore_ascii_case(b"xx") || b[1..].eq_ignore_ascii_case(b"yz"));
+    if well_formed {
+        Ok(Some(raw.to_ascii_lowercase()))
+    } else {
+        Err(serde::de::Error::custom(
+            "expected a class: a digit and xx (4xx) or yz (5yz)",
+        ))
+    }
+}
+
+/// `?url=&format=&maxwidth=&maxheight=` of the oEmbed provider (oEmbed 1.0
+/// section 2.2): the page to embed, the answer's format, and the largest
+/// iframe the consumer can show, in CSS pixels. Pages link it with `url`
+/// and `format` only.
+#[derive(Deserialize, Serialize, Default, Debug)]
+#[serde(default)]
+pub struct OEmbedQuery {
+    pub url: String,
+    pub format: OEmbedFormat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maxwidth: Option<std::num::NonZeroU32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maxheight: Option<std::num::NonZeroU32>,
 }
 
 /// A path with its query string, built by serde in field order
 /// (`/search?q=too+many`). A query that serialises to nothing leaves the
-/// path bare.
-pub fn with_query(path: impl TypedPath, query: &impl Serialize) -> String {
+/// path bare. `path` is a typed path or a path one of this module's
+/// functions built.
+pub fn with_query(path: impl std::fmt::Display, query: &impl Serialize) -> String {
     match serde_html_form::to_string(query) {
         Ok(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.to_string(),
+    }
+}
+
+impl ApiCodes {
+    pub fn of(p: Protocol) -> ApiCodes {
+        ApiCodes {
+            protocol: p.slug().into(),
+        }
     }
 }
 
@@ -202,8 +318,8 @@ impl Asset {
 
 /// The page of an entry: `/http/407`, `/smtp/5.7.1`, `/dns/ede/18`.
 pub fn entry(e: &Entry) -> String {
-    match (e.protocol, e.kind.as_deref()) {
-        (Protocol::Dns, Some("ede")) => EdePage {
+    match (e.protocol, e.kind) {
+        (Protocol::Dns, Some(Kind::Ede)) => EdePage {
             protocol: e.protocol.slug().into(),
             code: e.code.clone(),
         }
@@ -220,8 +336,8 @@ pub fn entry(e: &Entry) -> String {
 /// codes read in a class, the class's own entry (5.X.X).
 pub fn class_of(e: &Entry) -> Option<String> {
     let class = e.class.as_ref()?;
-    Some(match e.kind.as_deref() {
-        Some("enhanced") => CodePage {
+    Some(match e.kind {
+        Some(Kind::Enhanced) => CodePage {
             protocol: e.protocol.slug().into(),
             code: class.key.clone(),
         }
@@ -307,11 +423,15 @@ pub fn comparison(a: &Entry, b: &Entry) -> String {
 
 /// The badge of an entry; `extension` is `svg` or `json`.
 pub fn badge(e: &Entry, extension: &str) -> String {
+    badge_path(e, extension).to_string()
+}
+
+/// The typed path of an entry's badge; `extension` is `svg` or `json`.
+pub fn badge_path(e: &Entry, extension: &str) -> Badge {
     Badge {
         protocol: e.protocol.slug().into(),
         file: format!("{}.{extension}", e.id),
     }
-    .to_string()
 }
 
 /// The live endpoint for one HTTP code.

@@ -3,7 +3,8 @@
 
 use super::error::WebError;
 use super::routes::{self, Surface};
-use crate::catalog::{Catalog, Entry, Protocol, Status};
+use crate::catalog::protocol::smtp_subject;
+use crate::catalog::{Catalog, Entry, Kind, Protocol, Status};
 use crate::compare::{self, Comparison};
 use askama::Template;
 use axum::http::{HeaderValue, header};
@@ -78,28 +79,18 @@ pub fn group_of(e: &Entry) -> (String, String) {
     if let Some(c) = &e.class {
         return (c.key.clone(), c.label());
     }
-    match (e.protocol, e.kind.as_deref()) {
-        (Protocol::Smtp, Some("enhanced-class")) => {
+    match (e.protocol, e.kind) {
+        (Protocol::Smtp, Some(Kind::EnhancedClass)) => {
             ("c".into(), "Enhanced status classes (RFC 3463)".into())
         }
-        (Protocol::Smtp, Some("enhanced")) => {
-            let subject = e.code.split('.').nth(1).unwrap_or("0").to_string();
-            let name = match subject.as_str() {
-                "0" => "Other or undefined status",
-                "1" => "Addressing status",
-                "2" => "Mailbox status",
-                "3" => "Mail system status",
-                "4" => "Network and routing status",
-                "5" => "Mail delivery protocol status",
-                "6" => "Message content or media status",
-                _ => "Security or policy status",
-            };
+        (Protocol::Smtp, Some(Kind::Enhanced)) => {
+            let (subject, name) = smtp_subject(&e.code).unwrap_or(("?", "Other subjects"));
             (
                 format!("e{subject}"),
                 format!("Enhanced codes X.{subject}: {name}"),
             )
         }
-        (Protocol::Dns, Some("ede")) => ("2".into(), "Extended DNS Errors (RFC 8914)".into()),
+        (Protocol::Dns, Some(Kind::Ede)) => ("2".into(), "Extended DNS Errors (RFC 8914)".into()),
         (Protocol::Dns, _) => ("1".into(), "RCODEs".into()),
         (Protocol::Websocket, _) if e.code.as_str() < "3000" => (
             "1".into(),
@@ -663,10 +654,14 @@ pub fn attr_escape(s: &str) -> String {
 pub fn discovery(head: &mut Head, base: &str, path: &str, title: &str) {
     let url = format!("{base}{path}");
     for (kind, format) in [
-        ("application/json+oembed", "json"),
-        ("text/xml+oembed", "xml"),
+        ("application/json+oembed", routes::OEmbedFormat::Json),
+        ("text/xml+oembed", routes::OEmbedFormat::Xml),
     ] {
-        let link = routes::OEmbedLink { url: &url, format };
+        let link = routes::OEmbedQuery {
+            url: url.clone(),
+            format,
+            ..Default::default()
+        };
         head.alternates.push((
             kind.into(),
             format!("{base}{}", routes::with_query(routes::OEmbed, &link)),

@@ -274,6 +274,22 @@ fn validation_accepts_good_data_and_names_each_defect() {
             WEBSOCKET.replacen("id = \"1001\"", "id = \"1000\"", 1),
             "used twice",
         ),
+        (
+            with_first_line("sent_by = ", "sent_by = [\"the-server\"]"),
+            "unknown variant `the-server`",
+        ),
+        (
+            with_first_line("sent_by = ", "sent_by = [\"registrar\"]"),
+            "is not a WebSocket role",
+        ),
+        (
+            with_first_line("retry = ", "kind = \"rcode\"\nretry = \"not-needed\""),
+            "kind Rcode is not one of WebSocket's",
+        ),
+        (
+            with_first_line("retry = ", "kind = \"extended\"\nretry = \"not-needed\""),
+            "unknown variant `extended`",
+        ),
     ];
     for (toml, expected) in cases {
         assert_ne!(toml, WEBSOCKET, "the case {expected:?} changes the data");
@@ -332,4 +348,34 @@ fn registered_codes_name_constants_in_many_ecosystems() {
         http_keys.len(),
         "404 is named by every HTTP ecosystem"
     );
+}
+
+#[test]
+fn every_class_comes_from_its_protocol_table() {
+    for codes in catalog().protocols() {
+        let p = codes.protocol;
+        let digits: Vec<char> = p.classes().iter().map(|c| c.digit).collect();
+        assert!(
+            digits.windows(2).all(|w| w[0] < w[1]),
+            "{p}: one row per digit, in order"
+        );
+        for e in &codes.entries {
+            match &e.class {
+                Some(class) => {
+                    let row = e
+                        .class_def()
+                        .unwrap_or_else(|| panic!("{p} {} has a row", e.id));
+                    assert_eq!(class.name, row.name, "{p} {}", e.id);
+                    assert!(class.key.starts_with(row.digit), "{p} {}", e.id);
+                    assert_eq!(e.outcome(), row.outcome, "{p} {}", e.id);
+                }
+                None if e.kind.is_none() && e.status != Status::Unofficial => assert!(
+                    p.classes().is_empty(),
+                    "{p} {}: a registered code of a protocol with classes has one",
+                    e.id
+                ),
+                None => {}
+            }
+        }
+    }
 }

@@ -219,6 +219,6 @@ async fn snapshots_pin_the_seed_comparison_and_five_curated_pairs() {
     ] {
         let r = crate::support::get(&format!("/compare/http/{pair}")).await;
         assert_eq!(r.status(), StatusCode::OK);
-        crate::support::snapshot(&format!("compare-http-{pair}.html"), &body_text(r).await);
+        crate::support::snapshot(&format!("compare-http-{pair}"), &body_text(r).await);
     }
 }

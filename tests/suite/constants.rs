@@ -72,7 +72,7 @@ fn entries(protocol: Protocol) -> Vec<&'static Entry> {
         .expect("protocol data")
         .entries
         .iter()
-        .filter(|e| e.kind.as_deref() != Some("ede"))
+        .filter(|e| e.kind != Some(statusatlas::catalog::Kind::Ede))
         .collect()
 }
 

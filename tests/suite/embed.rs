@@ -42,15 +42,26 @@ async fn iframe_pages_are_frameable_and_other_pages_are_not() {
 }
 
 #[tokio::test]
-async fn themes_and_sizes_apply_and_hostile_values_fall_back() {
+async fn themes_and_sizes_apply_and_unknown_values_are_rejected() {
     let body = body_text(get("/embed/http/407?theme=sepia&size=compact").await).await;
     assert!(body.contains("data-theme=\"sepia\"") && body.contains("size-compact"));
-    let body = body_text(
-        get("/embed/http/407?theme=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&size=%3Cimg%3E").await,
-    )
-    .await;
+    let body = body_text(get("/embed/http/407").await).await;
     assert!(body.contains("data-theme=\"auto\"") && body.contains("size-default"));
-    assert!(!body.contains("<script>alert") && !body.contains("<img>"));
+    for uri in [
+        "/embed/http/407?theme=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/embed/http/407?size=%3Cimg%3E",
+        "/embed/http/407?theme=",
+        "/embed/compare/http/101-vs-407?size=huge",
+    ] {
+        let r = get(uri).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{uri}");
+        assert!(header(&r, "content-type").starts_with("text/html"), "{uri}");
+        let body = body_text(r).await;
+        assert!(
+            !body.contains("<script>alert") && !body.contains("<img>"),
+            "{uri}"
+        );
+    }
     assert_eq!(get("/embed/http/299").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         get("/embed/compare/http/404-vs-404").await.status(),

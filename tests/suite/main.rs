@@ -3,9 +3,11 @@
 mod api_contract;
 mod catalog;
 mod cli;
+mod cli_output;
 mod compare;
 mod conformance;
 mod constants;
+mod documents;
 mod embed;
 mod explain;
 mod export;

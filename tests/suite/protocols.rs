@@ -5,7 +5,7 @@
 use crate::support::{body_text, get, registry_rows};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use statusatlas::catalog::{Entry, Protocol, catalog};
+use statusatlas::catalog::{Entry, Kind, Protocol, catalog};
 use statusatlas::compare;
 use statusatlas::text::prose_problems;
 use statusatlas::web::views::{compare_href, entry_href};
@@ -14,13 +14,13 @@ use std::process::Command;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-fn entries(p: Protocol, kind: Option<&str>) -> Vec<&'static Entry> {
+fn entries(p: Protocol, kind: Option<Kind>) -> Vec<&'static Entry> {
     catalog()
         .protocol(p)
         .unwrap_or_else(|| panic!("{p} has data"))
         .entries
         .iter()
-        .filter(|e| kind.is_none() || e.kind.as_deref() == kind)
+        .filter(|e| kind.is_none() || e.kind == kind)
         .collect()
 }
 
@@ -59,7 +59,7 @@ fn check(
 fn smtp_agrees_with_its_three_registries() {
     check(
         "smtp.csv",
-        entries(Protocol::Smtp, Some("basic")),
+        entries(Protocol::Smtp, Some(Kind::Basic)),
         "code",
         "text",
         Some("reference"),
@@ -67,7 +67,7 @@ fn smtp_agrees_with_its_three_registries() {
     );
     check(
         "smtp-enhanced-classes.csv",
-        entries(Protocol::Smtp, Some("enhanced-class")),
+        entries(Protocol::Smtp, Some(Kind::EnhancedClass)),
         "code",
         "name",
         Some("reference"),
@@ -75,7 +75,7 @@ fn smtp_agrees_with_its_three_registries() {
     );
     check(
         "smtp-enhanced.csv",
-        entries(Protocol::Smtp, Some("enhanced")),
+        entries(Protocol::Smtp, Some(Kind::Enhanced)),
         "code",
         "sample_text",
         Some("reference"),
@@ -167,7 +167,7 @@ fn websocket_ftp_sip_agree_with_their_registries() {
 fn dns_agrees_with_its_two_registries() {
     check(
         "dns-rcode.csv",
-        entries(Protocol::Dns, Some("rcode")),
+        entries(Protocol::Dns, Some(Kind::Rcode)),
         "value",
         "name",
         Some("reference"),
@@ -177,7 +177,7 @@ fn dns_agrees_with_its_two_registries() {
     );
     check(
         "dns-ede.csv",
-        entries(Protocol::Dns, Some("ede")),
+        entries(Protocol::Dns, Some(Kind::Ede)),
         "info_code",
         "purpose",
         Some("reference"),

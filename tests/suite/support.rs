@@ -69,35 +69,18 @@ pub fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-/// Compares a body with tests/snapshots/NAME; UPDATE_SNAPSHOTS=1 rewrites it.
+/// Compares `body` with the insta snapshot `tests/snapshots/NAME.snap`.
+/// A difference fails the test with a full diff and leaves the new body in
+/// `NAME.snap.new`; `cargo insta review` (or `INSTA_UPDATE=always cargo
+/// test`) accepts a deliberate change. A missing snapshot fails too.
 pub fn snapshot(name: &str, body: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, body).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run the tests with UPDATE_SNAPSHOTS=1 once",
-            path.display()
-        )
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, body);
     });
-    if expected != body {
-        let line = expected
-            .lines()
-            .zip(body.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{name} changed at line {}:\n  was: {}\n  now: {}\n(UPDATE_SNAPSHOTS=1 to accept)",
-            line + 1,
-            expected.lines().nth(line).unwrap_or(""),
-            body.lines().nth(line).unwrap_or("")
-        );
-    }
 }
 
 /// The Python of the test environment that scripts/test.sh makes

@@ -388,12 +388,12 @@ fn expected_page_count() -> usize {
         let enhanced = p
             .entries
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("enhanced"))
+            .filter(|e| e.kind == Some(statusatlas::catalog::Kind::Enhanced))
             .count();
         let class_digits = p
             .entries
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("enhanced-class"))
+            .filter(|e| e.kind == Some(statusatlas::catalog::Kind::EnhancedClass))
             .count();
         n += 1 + classes.len() + p.entries.len() + enhanced * class_digits;
         n += p.entries.len() * (p.entries.len() - 1) / 2;
@@ -418,7 +418,7 @@ async fn openapi_document_is_3_1_and_matches_its_snapshot() {
         assert!(v["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
     assert_eq!(body.trim_end(), statusatlas::web::openapi_json().trim_end());
-    crate::support::snapshot("openapi.json", &body);
+    crate::support::snapshot("openapi", &body);
 }
 
 #[tokio::test]
