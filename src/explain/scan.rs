@@ -1237,6 +1237,17 @@ mod tests {
         none(
             ";; Version: 0; flags: ; UDP size: 1232 B; ext-rcode: NOERROR\n;; Query time: 404 msec",
         );
+        // dig names its server after the answer, nslookup before it.
+        let t = ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 1\n;; SERVER: 192.0.2.53#53(192.0.2.53) (UDP)\n\n;; ->>HEADER<<- opcode: QUERY, status: SERVFAIL, id: 2\n;; SERVER: 198.51.100.53#53(198.51.100.53) (UDP)\nServer:\t\t203.0.113.53\nAddress:\t203.0.113.53#53\n\n** server can't find x.example.test: REFUSED";
+        let hops: Vec<String> = scan(t).into_iter().map(|f| f.hop.unwrap()).collect();
+        assert_eq!(
+            hops,
+            [
+                "the DNS server 192.0.2.53",
+                "the DNS server 198.51.100.53",
+                "the DNS server 203.0.113.53"
+            ]
+        );
     }
 
     #[test]
