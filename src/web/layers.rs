@@ -77,7 +77,12 @@ async fn errors(format: ErrorFormat, request: Request, next: Next) -> Response {
         let mut rendered = format.render(error);
         // Headers the error came with (Retry-After on a 429) are kept.
         for (name, value) in extra.iter() {
-            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            // Not Cache-Control: the group's policy for its documents does not
+            // apply to an error, which is never stored.
+            if name != header::CONTENT_TYPE
+                && name != header::CONTENT_LENGTH
+                && name != header::CACHE_CONTROL
+            {
                 rendered.headers_mut().insert(name.clone(), value.clone());
             }
         }

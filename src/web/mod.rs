@@ -279,7 +279,11 @@ pub fn router_with(state: Arc<AppState>, with_live: bool) -> Router {
 /// The live endpoints alone, with the shared policies: what a listener of
 /// their own (an origin apart from the site, as httpbin is) serves.
 pub fn live_only_router(state: Arc<AppState>) -> Router {
-    with_slash_rule(live_router(state))
+    let live = live_router(state)
+        .fallback(live::not_found)
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(csp(live::CSP_LIVE));
+    with_slash_rule(live)
 }
 
 /// The shared policies and the trailing-slash rule around `groups`.

@@ -220,6 +220,16 @@ pub async fn serve_with(
                         ));
                     }
                     let mut response = without_forbidden_length(response);
+                    // Every status line carries the registered phrase, also
+                    // on answers no live endpoint made (the body limit's 413).
+                    if response
+                        .extensions()
+                        .get::<hyper::ext::ReasonPhrase>()
+                        .is_none()
+                        && let Some(reason) = live::registered_reason(response.status().as_u16())
+                    {
+                        response.extensions_mut().insert(reason.clone());
+                    }
                     let (parts, body) = {
                         let r = std::mem::take(&mut response);
                         r.into_parts()

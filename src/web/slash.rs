@@ -19,6 +19,9 @@ pub async fn canonical_slash(
     request: Request,
     next: Next,
 ) -> Response {
+    if request.method() == axum::http::Method::CONNECT || !request.uri().path().starts_with('/') {
+        return next.run(request).await;
+    }
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
     let response = next.run(request).await;

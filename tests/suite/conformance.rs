@@ -715,3 +715,61 @@ asyncio.run(main())
         );
     }
 }
+
+#[tokio::test]
+async fn fields_keep_their_rules_when_callers_set_them() {
+    let addr = start(LiveConfig::default()).await;
+    // One Location, the last given (RFC 9110, Section 10.2.2).
+    let r = raw(
+        addr,
+        "GET",
+        "/status/301?header=Location:/a&header=Location:/b",
+        &[],
+    )
+    .await;
+    assert_eq!(r.all("location"), ["/b"]);
+    // A caller's Vary stays beside the negotiation's own.
+    let r = raw(addr, "GET", "/status/200?header=Vary:Cookie", &[]).await;
+    let vary: Vec<String> = r
+        .all("vary")
+        .iter()
+        .map(|v| v.to_ascii_lowercase())
+        .collect();
+    assert!(
+        vary.contains(&"cookie".to_string()) && vary.contains(&"accept".to_string()),
+        "{vary:?}"
+    );
+    // 205 has no content (RFC 9110, Section 15.3.6).
+    for method in ["GET", "POST"] {
+        let r = raw(addr, method, "/status/205", &[]).await;
+        assert_eq!(r.status(), 205);
+        assert!(
+            r.body.is_empty() && r.header("content-type").is_none(),
+            "{r:?}"
+        );
+    }
+    // Answers no live endpoint made carry the registered phrase too.
+    let body = "x".repeat(17 * 1024);
+    let r = raw(
+        addr,
+        "POST",
+        "/http/407",
+        &[&format!("Content-Length: {}\r\n\r\n{body}", body.len())],
+    )
+    .await;
+    assert_eq!(r.status_line, "HTTP/1.1 413 Content Too Large");
+    // An API error is never stored, whatever the group's document policy.
+    let r = raw(
+        addr,
+        "GET",
+        &format!("/api/v1/search?q={}", "a".repeat(300)),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    // CONNECT to a server that is no proxy is not redirected anywhere.
+    let r = raw(addr, "CONNECT", "elsewhere.example:443", &[]).await;
+    assert!(r.header("location").is_none(), "{r:?}");
+    assert!(r.status() >= 400, "{r:?}");
+}

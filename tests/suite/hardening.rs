@@ -58,6 +58,12 @@ const PAYLOADS: &[&str] = &[
     "Refresh:0;url=https://elsewhere.example/",
     "Access-Control-Allow-Origin:https://elsewhere.example",
     "X-Accel-Redirect:/internal",
+    "X-Sendfile2:/etc/passwd 0-",
+    "X-LIGHTTPD-send-tempfile:/etc/passwd",
+    "X-LiteSpeed-Location:/etc/passwd",
+    "X-Reproxy-URL:http://elsewhere.example/",
+    "X-Middleware-Rewrite:https://elsewhere.example/",
+    "X-Content-Security-Policy:sandbox allow-scripts",
 ];
 
 const TEMPLATES: &[&str] = &[
@@ -99,7 +105,17 @@ fn check(uri: &str, status: u16, headers: &axum::http::HeaderMap, body: &str) {
     assert!(headers.get("set-cookie").is_none(), "{uri}");
     assert!(headers.get("service-worker-allowed").is_none(), "{uri}");
     assert!(headers.get("refresh").is_none(), "{uri}");
-    assert!(headers.get("x-accel-redirect").is_none(), "{uri}");
+    for name in [
+        "x-accel-redirect",
+        "x-sendfile2",
+        "x-lighttpd-send-tempfile",
+        "x-litespeed-location",
+        "x-reproxy-url",
+        "x-middleware-rewrite",
+        "x-content-security-policy",
+    ] {
+        assert!(headers.get(name).is_none(), "{uri}: {name}");
+    }
     let acao = h("access-control-allow-origin");
     assert!(acao.is_empty() || acao == "*", "{uri}: {acao}");
     if let Some(location) = headers.get("location") {
@@ -580,7 +596,14 @@ async fn live_endpoints_can_have_an_origin_of_their_own_or_none() {
         raw(live_addr, "GET", "/status/418", &[]).await.status(),
         418
     );
-    assert_eq!(raw(live_addr, "GET", "/http/407", &[]).await.status(), 404);
+    let elsewhere = raw(live_addr, "GET", "/http/407", &[]).await;
+    assert_eq!(elsewhere.status(), 404);
+    assert!(String::from_utf8_lossy(&elsewhere.body).contains("\"not_found\""));
+    let slash = raw(live_addr, "GET", "/status/200/", &[]).await;
+    assert_eq!(
+        (slash.status(), slash.header("location")),
+        (308, Some("/status/200"))
+    );
     let page = raw(site_addr, "GET", "/http/407", &[]).await;
     let html = String::from_utf8_lossy(&page.body);
     assert!(

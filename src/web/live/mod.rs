@@ -303,6 +303,15 @@ fn live_policy(mut response: Response) -> Response {
     response
 }
 
+/// What a live listener of its own answers for any other path: the JSON
+/// error shape, as every refusal of a live endpoint.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    refuse(WebError::not_found(format!(
+        "There is nothing at “{}” here: the live endpoints are /status/{{code}}.",
+        shorten(uri.path())
+    )))
+}
+
 /// `/status/{codes}`: see the module documentation.
 pub async fn status(
     routes::LiveStatus { codes: spec }: routes::LiveStatus,
@@ -407,19 +416,25 @@ fn answer(
                 .unwrap_or(HeaderValue::from_static("capped")),
         );
     }
-    // The caller's fields: Location replaces the default one; every other
-    // name may repeat and is sent once per field given.
+    // The caller's fields replace the defaults of the same name and may
+    // repeat, one field line each; Location, a single URI reference (RFC
+    // 9110, Section 10.2.2), keeps the last one given.
     let mut replaced = Vec::new();
     for (name, value) in o.headers {
+        if name == header::LOCATION {
+            h.insert(name, value);
+            continue;
+        }
         if !replaced.contains(&name) {
             h.remove(&name);
             replaced.push(name.clone());
         }
         h.append(name, value);
     }
-    // RFC 9110, Sections 6.4.1 and 8.6: 1xx, 204 and 304 never have
-    // content, so they carry no Content-Length (nor Content-Type).
-    let bodiless = matches!(sent, 204 | 304);
+    // RFC 9110, Sections 6.4.1, 8.6 and 15.3.6: 1xx, 204 and 304 never have
+    // content, so they carry no Content-Length (nor Content-Type), and a 205
+    // must not either.
+    let bodiless = matches!(sent, 204 | 205 | 304);
     let (content_type, bytes) = if bodiless {
         (None, Bytes::new())
     } else if let Some(custom) = o.body {
@@ -429,7 +444,8 @@ fn answer(
         (Some(ct), Bytes::from(custom))
     } else {
         let (ct, text) = explain(base, code, sent, note.as_deref(), format);
-        h.insert(header::VARY, HeaderValue::from_static("accept"));
+        // The body depends on Accept; a caller's own Vary stays beside it.
+        h.append(header::VARY, HeaderValue::from_static("accept"));
         (
             Some(o.content_type.unwrap_or(HeaderValue::from_static(ct))),
             Bytes::from(text),
@@ -522,7 +538,8 @@ fn switching_protocols(
             header::SEC_WEBSOCKET_VERSION,
             HeaderValue::from_static("13"),
         );
-        h.insert(header::VARY, HeaderValue::from_static("accept"));
+        // The body depends on Accept; a caller's own Vary stays beside it.
+        h.append(header::VARY, HeaderValue::from_static("accept"));
         r.extensions_mut().insert(reason_for(426));
         return live_policy(r);
     };
@@ -700,6 +717,33 @@ pub fn reason_phrase(code: u16) -> String {
         Some(e) => e.phrase.clone(),
         None => String::new(),
     }
+}
+
+/// The registered reason phrase of `code` where it differs from hyper's own
+/// table (413 Content Too Large, 422 Unprocessable Content, 416 Range Not
+/// Satisfiable, vendor codes ...), for answers not made by a live endpoint:
+/// the body limit's 413, say. Built once; `None` where hyper already agrees.
+pub fn registered_reason(code: u16) -> Option<&'static hyper::ext::ReasonPhrase> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<u16, hyper::ext::ReasonPhrase>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            (100..=599u16)
+                .filter_map(|c| {
+                    let phrase = reason_phrase(c);
+                    let canonical = StatusCode::from_u16(c).ok()?.canonical_reason();
+                    (!phrase.is_empty() && canonical != Some(phrase.as_str()))
+                        .then(|| {
+                            Some((
+                                c,
+                                hyper::ext::ReasonPhrase::try_from(phrase.into_bytes()).ok()?,
+                            ))
+                        })
+                        .flatten()
+                })
+                .collect()
+        })
+        .get(&code)
 }
 
 fn reason_for(code: u16) -> hyper::ext::ReasonPhrase {

@@ -39,9 +39,12 @@ const ALLOWED: &[&str] = &[
 ];
 
 /// `X-...` fields that are not the caller's own: browsers, proxies and web
-/// servers act on them (framing, sniffing, internal redirects by nginx or
-/// Apache in front of the server).
+/// servers act on them (framing, sniffing, legacy CSP, internal redirects
+/// and file sends by nginx, Apache, lighttpd, LiteSpeed, Perlbal or an edge
+/// middleware in front of the server).
 const DENIED_X: &[&str] = &[
+    "x-content-security-policy",
+    "x-webkit-csp",
     "x-accel-buffering",
     "x-accel-charset",
     "x-accel-expires",
@@ -58,6 +61,17 @@ const DENIED_X: &[&str] = &[
     "x-xss-protection",
 ];
 
+/// Families of `X-...` fields that front-end servers act on.
+const DENIED_X_PREFIXES: &[&str] = &[
+    "x-accel-",
+    "x-sendfile",
+    "x-lighttpd-",
+    "x-litespeed-",
+    "x-reproxy-",
+    "x-middleware-",
+    "x-nextjs-",
+];
+
 /// The media types `body=` and `Content-Type` may use: inert in every browser.
 const INERT_TYPES: &[(&str, &str)] = &[
     ("text", "plain"),
@@ -69,7 +83,8 @@ const INERT_TYPES: &[(&str, &str)] = &[
 pub fn allowed_header(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.starts_with("x-") {
-        return !DENIED_X.contains(&lower.as_str()) && !lower.starts_with("x-accel-");
+        return !DENIED_X.contains(&lower.as_str())
+            && !DENIED_X_PREFIXES.iter().any(|p| lower.starts_with(p));
     }
     ALLOWED.contains(&lower.as_str())
 }

@@ -3,8 +3,9 @@
 //! frame the server cannot accept ends the session with the close code that
 //! says why (1002 protocol error, 1007 invalid UTF-8, 1009 too big; Section
 //! 7.4.1); `?close=CODE&after=N&reason=TEXT` makes the server close first.
-//! Sessions are bounded in number (per client and in all), message size and
-//! idle time, so an open echo cannot hold the server's memory.
+//! Sessions are bounded in number (per client and in all), message size,
+//! idle time and length (ten minutes), so an open echo cannot hold the
+//! server's memory.
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
@@ -21,6 +22,8 @@ pub const MAX_MESSAGE: usize = 64 * 1024;
 /// The largest single frame read, in bytes: past this the stream cannot be
 /// followed any further, and the session ends with 1009 at once.
 pub const MAX_FRAME: usize = 128 * 1024;
+/// The longest a session may last, however busy: then it closes with 1001.
+pub const MAX_SESSION: Duration = Duration::from_secs(600);
 /// How long the server waits for the peer's Close after sending its own.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
@@ -112,6 +115,7 @@ pub struct Script {
 /// Runs one echo session until either side closes it.
 pub async fn session(mut socket: WebSocket, script: Script, _slot: Slot) {
     let mut echoed = 0u32;
+    let ends = tokio::time::Instant::now() + MAX_SESSION;
     loop {
         if let Some(code) = script.close
             && echoed >= script.after
@@ -119,10 +123,16 @@ pub async fn session(mut socket: WebSocket, script: Script, _slot: Slot) {
             close_with(&mut socket, code, &script.reason).await;
             return;
         }
-        let next = match tokio::time::timeout(script.idle, socket.recv()).await {
+        let left = ends.saturating_duration_since(tokio::time::Instant::now());
+        let next = match tokio::time::timeout(script.idle.min(left), socket.recv()).await {
             Ok(next) => next,
             Err(_) => {
-                close_with(&mut socket, 1001, "idle too long").await;
+                let reason = if left <= script.idle {
+                    "session too long"
+                } else {
+                    "idle too long"
+                };
+                close_with(&mut socket, 1001, reason).await;
                 return;
             }
         };
