@@ -8,6 +8,8 @@ pub mod catalog;
 pub mod cli;
 pub mod compare;
 pub mod export;
+pub mod markdown;
+pub mod mcp;
 pub mod relations;
 pub mod search;
 pub mod text;

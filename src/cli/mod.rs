@@ -2,6 +2,7 @@
 //! then run against the embedded catalog. Output goes through one writer so a
 //! closed pipe (`statusatlas list | head`) ends the program quietly.
 
+mod mcp;
 mod render;
 
 use crate::catalog::{Entry, Protocol, catalog};
@@ -99,7 +100,12 @@ pub enum Sub {
         /// /status/... requests per second per client address.
         #[arg(long, default_value_t = 50)]
         live_rate: u32,
+        /// Do not serve the MCP endpoint (/mcp).
+        #[arg(long)]
+        no_mcp: bool,
     },
+    /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
+    Mcp,
     /// Write the whole site as static files for any web server or CDN.
     Export {
         /// The folder to write (must be empty unless --force).
@@ -286,6 +292,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             live_max_delay,
             live_max_delayed,
             live_rate,
+            no_mcp,
         }) => {
             let max_delay = match crate::web::live::parse_delay(&live_max_delay) {
                 Ok(d) => d,
@@ -301,8 +308,9 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
                 rate_per_second: live_rate.max(1),
                 ..Default::default()
             };
-            serve_command(&addr, base_url.as_deref(), live)
+            serve_command(&addr, base_url.as_deref(), live, !no_mcp)
         }
+        Some(Sub::Mcp) => Ok(mcp::run()),
         Some(Sub::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "statusatlas", out);
@@ -332,8 +340,9 @@ fn serve_command(
     addr: &str,
     base_url: Option<&str>,
     live: crate::web::live::LiveConfig,
+    mcp: bool,
 ) -> Outcome {
-    match crate::web::serve_blocking(addr, base_url, live) {
+    match crate::web::serve_blocking(addr, base_url, live, mcp) {
         Ok(()) => Ok(Ok(())),
         Err(e) => Ok(Err(Failure {
             code: EXIT_USAGE,

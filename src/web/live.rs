@@ -251,6 +251,16 @@ fn options(raw: Option<&str>, config: &LiveConfig) -> Result<Options, WebError> 
     Ok(o)
 }
 
+/// Checks the options of a `/status/...` query string (`delay`, `body`,
+/// `header`, `suppress_body`, `fault`) the way the endpoint reads them,
+/// without answering: the message of the first problem, for tools that build
+/// live URLs.
+pub fn check_options(query: &str, config: &LiveConfig) -> Result<(), String> {
+    options(Some(query), config)
+        .map(|_| ())
+        .map_err(|e| e.message)
+}
+
 /// The headers a code is defined with, with harmless values.
 fn defined_headers(code: u16, method: &Method) -> Vec<(HeaderName, &'static str)> {
     let mut h = Vec::new();

@@ -24,9 +24,12 @@ pub fn is_iframe_page(path: &str) -> bool {
     path.starts_with("/embed/") && path != "/embed/" && !path.starts_with("/embed/fragment/")
 }
 
-/// Routes whose errors are JSON: the API and what widgets fetch.
+/// Routes whose errors are JSON: the API, what widgets fetch, and MCP.
 fn is_api(path: &str) -> bool {
-    path.starts_with("/oembed") || path.starts_with("/embed/fragment/") || is_api_path(path)
+    path.starts_with("/oembed")
+        || path.starts_with("/embed/fragment/")
+        || is_api_path(path)
+        || path == crate::mcp::http::PATH
 }
 
 fn is_api_path(path: &str) -> bool {

@@ -32,6 +32,8 @@ pub struct AppState {
     pub cache: ResponseCache,
     /// Limits of the live `/status/...` endpoints.
     pub live: live::Limits,
+    /// Whether `/mcp` (the MCP server on Streamable HTTP) is served.
+    pub mcp: bool,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             base_url: base_url.trim_end_matches('/').to_string(),
             cache: ResponseCache::new(CACHE_ENTRIES),
             live: live::Limits::new(config),
+            mcp: true,
         }
     }
 }
@@ -98,6 +101,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/embed.js", get(embed::embed_js));
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json"));
+    let mcp = if state.mcp {
+        crate::mcp::http::routes(crate::mcp::LiveSettings {
+            base_url: state.base_url.clone(),
+            config: state.live.config.clone(),
+        })
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/search", get(pages::search_page))
@@ -129,6 +140,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{protocol}/ede/{code}", get(pages::ede_page))
         .merge(api)
         .merge(docs)
+        .merge(mcp)
         .fallback(pages::not_found_page)
         .with_state(state.clone())
         // Innermost first: error bodies and security headers, compression of
@@ -179,10 +191,13 @@ pub fn openapi_json() -> String {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
+///
+/// `mcp` turns `/mcp` (the MCP server on Streamable HTTP) on or off.
 pub fn serve_blocking(
     addr: &str,
     base_url: Option<&str>,
     live: live::LiveConfig,
+    mcp: bool,
 ) -> Result<(), String> {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(
@@ -206,7 +221,9 @@ pub fn serve_blocking(
         let base = base_url
             .map(str::to_string)
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = Arc::new(AppState::with_live(&base, live));
+        let mut state = AppState::with_live(&base, live);
+        state.mcp = mcp;
+        let state = Arc::new(state);
         // Load the catalog before the first request, so start-up errors show here.
         let _ = crate::catalog::catalog();
         tracing::info!("statusatlas listening on http://{local}");
