@@ -45,30 +45,23 @@ pub struct LiveUrlArgs {
     #[schemars(schema_with = "codes_schema")]
     pub code: String,
     /// The request method for the curl command (GET by default); the endpoint answers any method.
-    #[serde(default)]
     #[schemars(length(max = 16))]
     pub method: Option<String>,
     /// Wait before answering: milliseconds (500 or 500ms) or seconds (1.5s); capped by the server.
-    #[serde(default)]
     #[schemars(length(max = 32))]
     pub delay: Option<String>,
     /// A body to send instead of the default one (1 kB at most).
-    #[serde(default)]
     #[schemars(length(max = 1024))]
     pub body: Option<String>,
     /// Extra response headers as "Name: value": X- headers and a few harmless ones.
-    #[serde(default)]
     #[schemars(length(max = 10))]
     pub headers: Option<Vec<String>>,
     /// Answer without a body.
-    #[serde(default)]
     pub suppress_body: Option<bool>,
     /// Misbehave on purpose: abort-before-headers, abort-after-headers, abort-during-body or dribble.
-    #[serde(default)]
     #[schemars(schema_with = "fault_schema")]
     pub fault: Option<String>,
     /// The body format to ask for with Accept: json, html or text.
-    #[serde(default)]
     #[schemars(schema_with = "accept_schema")]
     pub accept: Option<String>,
 }

@@ -2,7 +2,7 @@
 //! tools and bring the catalog's own candidates along, so the answer starts
 //! from checked data rather than from memory.
 
-use crate::catalog::Protocol;
+use crate::catalog::{Entry, Protocol};
 use crate::search;
 use rmcp::model::{GetPromptResult, Prompt, PromptArgument, PromptMessage, Role};
 use std::fmt::Write;
@@ -99,15 +99,10 @@ pub fn get(
                 protocol.code_noun(),
                 situation.replace('\n', "\n> ")
             );
-            let query: String = format!("{} {situation}", protocol.slug())
-                .chars()
-                .take(search::MAX_QUERY_CHARS)
-                .collect();
-            let outcome = search::index().search(&query, 5);
-            if !outcome.results.is_empty() {
+            let candidates = candidates(protocol, situation);
+            if !candidates.is_empty() {
                 text.push_str("\n\nCandidates from the statusatlas catalog for these words:\n");
-                for hit in &outcome.results {
-                    let e = hit.entry;
+                for e in candidates {
                     let _ = write!(
                         text,
                         "\n- {} {}: {} ({})",
@@ -128,6 +123,44 @@ pub fn get(
             crate::text::shorten(other, 40)
         )),
     }
+}
+
+/// Codes of `protocol` that the situation's words point at: each word of
+/// four letters or more is searched on its own (a sentence as a whole rarely
+/// matches), and codes are ranked by how many words found them, registered
+/// before vendor codes, then by their best score. Five at most.
+fn candidates(protocol: Protocol, situation: &str) -> Vec<&'static Entry> {
+    let mut found: Vec<(&'static Entry, usize, u32)> = Vec::new();
+    let words = situation
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .take(32);
+    for word in words {
+        let outcome = search::index().search(&format!("{} {word}", protocol.slug()), 10);
+        if outcome.did_you_mean.is_some() {
+            continue;
+        }
+        for hit in outcome.results {
+            match found
+                .iter_mut()
+                .find(|(e, _, _)| std::ptr::eq(*e, hit.entry))
+            {
+                Some(slot) => {
+                    slot.1 += 1;
+                    slot.2 = slot.2.max(hit.score);
+                }
+                None => found.push((hit.entry, 1, hit.score)),
+            }
+        }
+    }
+    // Registered codes before vendor ones when as many words found them.
+    let unofficial = |e: &Entry| e.status == crate::catalog::Status::Unofficial;
+    found.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(unofficial(a.0).cmp(&unofficial(b.0)))
+            .then(b.2.cmp(&a.2))
+    });
+    found.into_iter().take(5).map(|(e, _, _)| e).collect()
 }
 
 /// A code fence longer than any run of backticks in `text`.

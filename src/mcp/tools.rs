@@ -158,10 +158,23 @@ fn not_found(protocol: Option<Protocol>, input: &str) -> ToolError {
         ),
         None => format!("no protocol has a code {}", shown(input)),
     };
-    let suggestions = search::suggestions(search::index(), protocol, input)
+    let suggestions: Vec<String> = search::suggestions(search::index(), protocol, input)
         .into_iter()
         .map(|e| format!("{} ({} {})", e.label(), e.protocol.slug(), e.id))
         .collect();
+    let message = if suggestions.is_empty() {
+        let list = match protocol {
+            Some(p) => format!(
+                "list with protocol {} shows every {} code",
+                p.slug(),
+                p.name()
+            ),
+            None => "search finds codes by words, and list shows a protocol's codes".to_string(),
+        };
+        format!("{message}; {list}")
+    } else {
+        message
+    };
     ToolError::new(message).with(suggestions)
 }
 
@@ -205,7 +218,6 @@ pub struct LookupArgs {
     #[schemars(schema_with = "code_schema")]
     pub code: String,
     /// Without it, HTTP is tried first, then the other protocols in order.
-    #[serde(default)]
     #[schemars(schema_with = "protocol_schema")]
     pub protocol: Option<String>,
 }
@@ -222,11 +234,9 @@ pub struct CompareArgs {
     #[schemars(schema_with = "code_schema")]
     pub b: String,
     /// The protocol of both codes (of `a` when `protocol_b` is given).
-    #[serde(default)]
     #[schemars(schema_with = "protocol_schema")]
     pub protocol: Option<String>,
     /// The protocol of `b`, for codes that map across protocols (grpc 14 and http 503).
-    #[serde(default)]
     #[schemars(schema_with = "protocol_schema")]
     pub protocol_b: Option<String>,
 }
@@ -239,11 +249,9 @@ pub struct SearchArgs {
     /// Words, a code, a code prefix (40) or a class (4xx): "too many requests", "proxy auth".
     #[schemars(length(min = 1, max = 200))]
     pub query: String,
-    #[serde(default)]
     #[schemars(schema_with = "protocol_schema")]
     pub protocol: Option<String>,
     /// How many results at most (1 to 100, 10 by default).
-    #[serde(default)]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
 }
@@ -256,7 +264,6 @@ pub struct ListArgs {
     #[schemars(schema_with = "protocol_schema")]
     pub protocol: String,
     /// A class such as 4xx (HTTP, SIP) or 5yz (SMTP, FTP).
-    #[serde(default)]
     pub class: Option<String>,
 }
 
