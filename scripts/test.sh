@@ -2,7 +2,9 @@
 # The whole test suite: the Rust tests (catalog, CLI, search, comparisons,
 # web) and the browser tests in headless Chromium. Installs what it needs on a
 # fresh machine: Debian's chromium, nginx, python3 and Node.js when missing,
-# and the npm packages of e2e/ from its lock file.
+# the npm packages of e2e/ and mcp-test/ from their lock files, and the
+# pinned PyPI packages of scripts/requirements-test.txt in .venv/. Tests that
+# need those tools are #[ignore]d in plain `cargo test`; this runs them too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -25,5 +28,14 @@ if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-sta
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 
-cargo test --locked
+if [ ! -d mcp-test/node_modules/@modelcontextprotocol/sdk ] || [ ! -d mcp-test/node_modules/@modelcontextprotocol/inspector ]; then
+  (cd mcp-test && npm ci --no-audit --no-fund)
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q -r scripts/requirements-test.txt
+
+cargo test --locked -- --include-ignored
 (cd e2e && node --test)

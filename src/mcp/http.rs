@@ -75,7 +75,50 @@ pub fn service(
 
 /// `/mcp` as a router to merge into the site's.
 pub fn routes<S: Clone + Send + Sync + 'static>(settings: LiveSettings) -> Router<S> {
-    Router::new().route_service(PATH, service(settings))
+    Router::new()
+        .route_service(PATH, service(settings))
+        .layer(axum::middleware::from_fn(read_body_first))
+}
+
+/// Reads the whole body (at most [`MAX_BODY_BYTES`]) before the SDK sees it,
+/// so a body over the limit is a 413 however it arrives: with a
+/// Content-Length the API's own limit answers first, but a chunked body
+/// would only fail while the SDK reads it, which it reports as a 500.
+async fn read_body_first(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await
+        }
+        Err(e) if is_length_limit(&e) => crate::web::error::WebError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("MCP requests may be at most {MAX_BODY_BYTES} bytes."),
+        )
+        .into_json(),
+        Err(_) => crate::web::error::WebError::bad_request("the request body could not be read")
+            .into_json(),
+    }
+}
+
+/// Whether a body error is a length limit (ours or an outer layer's).
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 #[cfg(test)]

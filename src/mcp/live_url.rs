@@ -46,23 +46,30 @@ pub struct LiveUrlArgs {
     pub code: String,
     /// The request method for the curl command (GET by default); the endpoint answers any method.
     #[schemars(length(max = 16))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Wait before answering: milliseconds (500 or 500ms) or seconds (1.5s); capped by the server.
     #[schemars(length(max = 32))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<String>,
     /// A body to send instead of the default one (1 kB at most).
     #[schemars(length(max = 1024))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Extra response headers as "Name: value": X- headers and a few harmless ones.
     #[schemars(length(max = 10))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<String>>,
     /// Answer without a body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppress_body: Option<bool>,
     /// Misbehave on purpose: abort-before-headers, abort-after-headers, abort-during-body or dribble.
     #[schemars(schema_with = "fault_schema")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
     /// The body format to ask for with Accept: json, html or text.
     #[schemars(schema_with = "accept_schema")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept: Option<String>,
 }
 

@@ -219,6 +219,7 @@ pub struct LookupArgs {
     pub code: String,
     /// Without it, HTTP is tried first, then the other protocols in order.
     #[schemars(schema_with = "protocol_schema")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
 }
 
@@ -235,9 +236,11 @@ pub struct CompareArgs {
     pub b: String,
     /// The protocol of both codes (of `a` when `protocol_b` is given).
     #[schemars(schema_with = "protocol_schema")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The protocol of `b`, for codes that map across protocols (grpc 14 and http 503).
     #[schemars(schema_with = "protocol_schema")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_b: Option<String>,
 }
 
@@ -250,9 +253,11 @@ pub struct SearchArgs {
     #[schemars(length(min = 1, max = 200))]
     pub query: String,
     #[schemars(schema_with = "protocol_schema")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// How many results at most (1 to 100, 10 by default).
     #[schemars(range(min = 1, max = 100))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
 }
 
@@ -264,6 +269,7 @@ pub struct ListArgs {
     #[schemars(schema_with = "protocol_schema")]
     pub protocol: String,
     /// A class such as 4xx (HTTP, SIP) or 5yz (SMTP, FTP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
 }
 

@@ -6,6 +6,7 @@ mod compare;
 mod embed;
 mod export;
 mod live;
+mod mcp;
 mod protocols;
 mod search;
 mod support;
