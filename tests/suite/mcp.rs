@@ -301,12 +301,10 @@ fn stdio_resources_and_prompts() {
         missing["error"]["code"], -32002,
         "resource not found: {missing}"
     );
+    let suggested = missing["error"]["data"]["suggestions"].as_array().unwrap();
     assert!(
-        missing["error"]["data"]["suggestions"]
-            .as_array()
-            .unwrap()
-            .len()
-            > 0
+        suggested.contains(&json!("statusatlas://http/504")),
+        "{suggested:?}"
     );
 
     let prompts = server.request("prompts/list", json!({}));
