@@ -2,6 +2,7 @@
 //! then run against the embedded catalog. Output goes through one writer so a
 //! closed pipe (`statusatlas list | head`) ends the program quietly.
 
+mod explain;
 mod mcp;
 mod render;
 
@@ -73,6 +74,12 @@ pub enum Sub {
         /// How many results at most.
         #[arg(long, short = 'n', default_value_t = search::DEFAULT_LIMIT)]
         limit: usize,
+    },
+    /// Explain every status code in a transcript, log, bounce or HAR file.
+    Explain {
+        /// The file to read; `-` or nothing reads standard input.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
     },
     /// List codes, optionally of one protocol and class.
     List {
@@ -246,6 +253,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Outcome {
             };
             search_command(&words.join(" "), limit, json, out)
         }
+        Some(Sub::Explain { file }) => explain::run(file.as_deref(), json, out),
         Some(Sub::List { protocol, class }) => {
             list_command(protocol.as_deref(), class.as_deref(), json, out)
         }

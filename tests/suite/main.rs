@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod compare;
 mod embed;
+mod explain;
 mod export;
 mod live;
 mod mcp;
