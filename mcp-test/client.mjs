@@ -57,7 +57,7 @@ check(client.getServerVersion()?.name === "statusatlas", "server names itself st
 check(client.getServerCapabilities()?.tools !== undefined, "tools capability");
 
 const { tools } = await client.listTools();
-const expected = ["compare", "list", "lookup", "search"];
+const expected = ["compare", "explain", "list", "lookup", "search"];
 if (transportName === "http") expected.push("live_url");
 check(JSON.stringify(tools.map((t) => t.name).sort()) === JSON.stringify(expected.sort()),
   `tools are ${expected}, got ${tools.map((t) => t.name)}`);
@@ -85,6 +85,18 @@ check(r.structuredContent.did_you_mean !== undefined || r.structuredContent.resu
 r = await goodCall(client, validators, "list", { protocol: "websocket" });
 check(r.structuredContent.count === r.structuredContent.entries.length && r.structuredContent.count > 10, "list websocket");
 
+const bounce = [
+  "Final-Recipient: rfc822; someone@example.org",
+  "Action: failed",
+  "Status: 5.1.1",
+  "Remote-MTA: dns; mx.example.org",
+  "Diagnostic-Code: smtp; 550 5.1.1 <someone@example.org>: Recipient address rejected: User unknown",
+].join("\n");
+r = await goodCall(client, validators, "explain", { text: bounce });
+check(r.structuredContent.findings.some((f) => f.protocol === "smtp" && f.code === "5.1.1"), "explain reads the DSN status 5.1.1");
+check(r.structuredContent.summary.outcome.verdict === "permanent-failure", "a failed DSN is a permanent failure");
+await badCall(client, "explain", { text: "" }, "empty");
+await badCall(client, "explain", { text: 42 }, "bad arguments");
 await badCall(client, "lookup", { code: "busy hear", protocol: "sip" }, "did you mean");
 await badCall(client, "lookup", { code: "1234", protocol: "sip" }, "list with protocol sip");
 await badCall(client, "lookup", {}, "missing field");

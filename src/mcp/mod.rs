@@ -3,7 +3,7 @@
 //! command line. Built on the official Rust SDK (`rmcp`).
 //!
 //! This module is a transport floor: it turns MCP requests into calls of the
-//! domain modules (catalog lookup, search, compare) and renders answers with
+//! domain modules (catalog lookup, search, compare, explain) and renders answers with
 //! the presentation floor (`crate::markdown` over the card view models).
 //! Two transports serve the same [`StatusAtlasMcp`]: stdio
 //! ([`run_stdio`], `statusatlas mcp`) and Streamable HTTP ([`http::routes`],
@@ -31,7 +31,7 @@ use rmcp::{RoleServer, ServerHandler, ServiceExt};
 pub use tools::{LiveSettings, ToolError};
 
 /// What the server tells a client about itself at initialisation.
-pub const INSTRUCTIONS: &str = "statusatlas answers questions about protocol status codes (HTTP with vendor codes, SMTP basic and enhanced codes, gRPC, WebSocket close codes, FTP, SIP, DNS RCODEs and Extended DNS Errors) from a catalog checked against the IANA and protocol registries. Use lookup for one code, compare for two codes people confuse, search when you only have words, and list for a protocol's codes. Cards are also resources at statusatlas://{protocol}/{code}.";
+pub const INSTRUCTIONS: &str = "statusatlas answers questions about protocol status codes (HTTP with vendor codes, SMTP basic and enhanced codes, gRPC, WebSocket close codes, FTP, SIP, DNS RCODEs and Extended DNS Errors) from a catalog checked against the IANA and protocol registries. Use lookup for one code, compare for two codes people confuse, search when you only have words, list for a protocol's codes, and explain for a pasted transcript, log or bounce. Cards are also resources at statusatlas://{protocol}/{code}.";
 
 /// The MCP server: stateless, it reads only the embedded catalog. The
 /// Streamable HTTP transport creates one per request.
@@ -88,6 +88,9 @@ impl StatusAtlasMcp {
                 .and_then(tools::search),
             "list" => tools::parse_args(name, arguments, "protocol (required) and class")
                 .and_then(tools::list_codes),
+            "explain" => {
+                tools::parse_args(name, arguments, "text (required)").and_then(tools::explain)
+            }
             "live_url" => match &self.live {
                 Some(settings) => tools::parse_args(
                     name,

@@ -1,7 +1,7 @@
 //! The tools: their input schemas (from the argument types), their output
 //! schemas (from the utoipa schemas the JSON API documents), and the calls,
 //! which only parse arguments and hand them to the domain modules (catalog
-//! lookup, search, compare) and to the Markdown renderer.
+//! lookup, search, compare, explain) and to the Markdown renderer.
 //!
 //! Bad arguments never become protocol errors: every problem a caller can fix
 //! is a tool result with `isError: true` and a message that says what to send
@@ -273,6 +273,23 @@ pub struct ListArgs {
     pub class: Option<String>,
 }
 
+fn explain_text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "minLength": 1,
+        "description": "The transcript, log, bounce or HAR file as pasted, at most 1 MiB of UTF-8 text."
+    })
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(deny_unknown_fields)]
+pub struct ExplainArgs {
+    #[schemars(schema_with = "explain_text_schema")]
+    pub text: String,
+}
+
 /// The shape of `lookup`'s answer (the same as `statusatlas --json lookup`).
 #[derive(Serialize, ToSchema)]
 pub struct LookupOutput<'a> {
@@ -303,6 +320,7 @@ pub struct ListOutput<'a> {
     ListOutput,
     Comparison,
     SearchJson,
+    crate::explain::Explanation,
     super::live_url::LiveUrlOutput
 )))]
 struct OutputDoc;
@@ -367,6 +385,15 @@ pub fn list(with_live_url: bool) -> Vec<Tool> {
         .with_input_schema::<ListArgs>()
         .with_raw_output_schema(output_schema("ListOutput"))
         .with_annotations(read_only("List status codes")),
+        Tool::new(
+            "explain",
+            "Every status code in a pasted transcript (curl -v output, a mail bounce, dig output, a gRPC error, a WebSocket close, a SIP trace, an FTP session, an access log or a HAR file), each with its line and meaning, and a diagnosis: the final outcome, transient or permanent, and which hop produced it.",
+            JsonObject::new(),
+        )
+        .with_title("Explain a transcript")
+        .with_input_schema::<ExplainArgs>()
+        .with_raw_output_schema(output_schema("Explanation"))
+        .with_annotations(read_only("Explain a transcript")),
     ];
     if with_live_url {
         tools.push(super::live_url::tool(output_schema("LiveUrlOutput")));
@@ -619,6 +646,56 @@ pub fn list_codes(args: ListArgs) -> Result<CallToolResult, ToolError> {
     success(&output, text)
 }
 
+/// `explain`: the codes of a transcript and the diagnosis, from the
+/// explain module.
+pub fn explain(args: ExplainArgs) -> Result<CallToolResult, ToolError> {
+    let explanation = crate::explain::explain(args.text.as_bytes()).map_err(|e| {
+        let hint = match e {
+            crate::explain::ExplainError::TooLarge { .. } => {
+                vec!["the lines around the error, not the whole log".to_string()]
+            }
+            _ => Vec::new(),
+        };
+        ToolError::new(e.to_string()).with(hint)
+    })?;
+    let mut text = format!(
+        "## Diagnosis\n\n{}\n",
+        crate::markdown::escape(&explanation.summary.diagnosis)
+    );
+    if !explanation.findings.is_empty() {
+        text.push_str("\n## Codes found\n\n");
+    }
+    for f in &explanation.findings {
+        let label = match f.kind.as_deref() {
+            Some("ede") => format!("{} EDE {}", f.protocol.name(), f.code),
+            _ => format!("{} {}", f.protocol.name(), f.code),
+        };
+        let _ = write!(
+            text,
+            "- line {}: **{} {}**",
+            f.line,
+            crate::markdown::escape(&label),
+            crate::markdown::escape(f.phrase.as_deref().unwrap_or("(not in the catalog)"))
+        );
+        if let Some(meaning) = &f.meaning {
+            let _ = write!(text, " — {}", crate::markdown::escape(meaning));
+        }
+        if let Some(hop) = &f.hop {
+            let _ = write!(text, " (from {})", crate::markdown::escape(hop));
+        }
+        if let Some(link) = &f.link {
+            let _ = write!(
+                text,
+                " {}{}",
+                resources::SCHEME,
+                link.trim_start_matches('/')
+            );
+        }
+        let _ = writeln!(text, "\n  > {}", crate::markdown::escape(&f.text));
+    }
+    success(&explanation, text)
+}
+
 /// `live_url`'s settings: the public origin and the live endpoints' limits.
 #[derive(Clone, Debug)]
 pub struct LiveSettings {
@@ -642,6 +719,7 @@ mod tests {
             "ListOutput",
             "Comparison",
             "SearchJson",
+            "Explanation",
             "LiveUrlOutput",
         ] {
             let schema = super::super::schema::standalone(&doc, name)

@@ -64,7 +64,7 @@ async def scenario(client, transport):
 
     tools = (await client.list_tools()).tools
     names = {t.name for t in tools}
-    expected = {"lookup", "compare", "search", "list"}
+    expected = {"lookup", "compare", "search", "list", "explain"}
     if transport == "http":
         expected.add("live_url")
     check(names == expected, f"tools are {sorted(expected)}, got {sorted(names)}")
@@ -103,6 +103,14 @@ async def scenario(client, transport):
     check(r.structured_content["count"] == len(codes) and "404" in codes, "list http 4xx holds 404")
     check(all(c.startswith("4") for c in codes), "list http 4xx holds only 4xx codes")
 
+    transcript = "< HTTP/1.1 407 Proxy Authentication Required\n< Via: 1.1 squid\ncurl: (56) CONNECT tunnel failed, response 407\n"
+    r = await good_call(client, schemas, "explain", {"text": transcript})
+    outcome = r.structured_content["summary"]["outcome"]
+    check(outcome["protocol"] == "http" and outcome["code"] == "407", "explain finds the final 407")
+    check("## Diagnosis" in text_of(r), "explain renders the diagnosis")
+    r = await good_call(client, schemas, "explain", {"text": "nothing to see here"})
+    check(r.structured_content["findings"] == [], "text without codes has no findings")
+
     # Bad arguments: tool errors with suggestions, never protocol errors.
     await bad_call(client, "lookup", {"code": "4077"}, "did you mean")
     await bad_call(client, "lookup", {}, "code")
@@ -117,6 +125,11 @@ async def scenario(client, transport):
     huge = 100_000 if transport == "stdio" else 12_000
     await bad_call(client, "search", {"query": "x" * huge}, "characters long")
     await bad_call(client, "search", {"query": "  "}, "empty")
+    await bad_call(client, "explain", {"text": ""}, "empty")
+    await bad_call(client, "explain", {"text": "\x00\x01binary"}, "binary")
+    await bad_call(client, "explain", {}, "missing field")
+    if transport == "stdio":
+        await bad_call(client, "explain", {"text": "y" * (2 * 1024 * 1024)}, "1 MiB")
     await bad_call(client, "search", {"query": "gone", "limit": 0}, "limit")
     await bad_call(client, "list", {"protocol": "http", "class": "9xx"}, "no class")
     await bad_call(client, "list", {"protocol": 7}, "bad arguments")

@@ -117,7 +117,7 @@ fn stdio_lists_tools_with_schemas_and_read_only_annotations() {
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["lookup", "compare", "search", "list"],
+        ["lookup", "compare", "search", "list", "explain"],
         "no live_url without a serving instance"
     );
     for tool in &tools {
@@ -183,6 +183,21 @@ fn stdio_tools_answer_from_the_catalog() {
     let r = server.call("search", json!({"query": "too many", "limit": 2}));
     assert_eq!(r["structuredContent"]["results"][0]["code"], "429");
     assert!(r["structuredContent"]["results"].as_array().unwrap().len() <= 2);
+
+    let transcript =
+        "$ dig example.invalid\n;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 4242\n";
+    let r = server.call("explain", json!({"text": transcript}));
+    assert_eq!(r["isError"], false, "{r}");
+    let expected = statusatlas::explain::explain(transcript.as_bytes()).unwrap();
+    assert_eq!(
+        r["structuredContent"],
+        serde_json::to_value(&expected).unwrap(),
+        "the tool answers what the explain library says"
+    );
+    assert_eq!(
+        r["structuredContent"]["summary"]["outcome"]["protocol"],
+        "dns"
+    );
 
     let r = server.call("list", json!({"protocol": "grpc"}));
     let grpc = catalog
