@@ -13,6 +13,7 @@
 //! (structured content and output schemas), resources (templates) and
 //! prompts are the server features used here.
 
+mod explain_tool;
 pub mod http;
 pub mod live_url;
 pub mod prompts;
@@ -89,7 +90,7 @@ impl StatusAtlasMcp {
             "list" => tools::parse_args(name, arguments, "protocol (required) and class")
                 .and_then(tools::list_codes),
             "explain" => {
-                tools::parse_args(name, arguments, "text (required)").and_then(tools::explain)
+                tools::parse_args(name, arguments, "text (required)").and_then(explain_tool::explain)
             }
             "live_url" => match &self.live {
                 Some(settings) => tools::parse_args(

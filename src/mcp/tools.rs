@@ -31,14 +31,14 @@ pub struct ToolError {
 }
 
 impl ToolError {
-    fn new(message: impl Into<String>) -> ToolError {
+    pub(super) fn new(message: impl Into<String>) -> ToolError {
         ToolError {
             message: message.into(),
             suggestions: Vec::new(),
         }
     }
 
-    fn with(mut self, suggestions: Vec<String>) -> ToolError {
+    pub(super) fn with(mut self, suggestions: Vec<String>) -> ToolError {
         self.suggestions = suggestions;
         self
     }
@@ -273,24 +273,8 @@ pub struct ListArgs {
     pub class: Option<String>,
 }
 
-fn explain_text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "type": "string",
-        "minLength": 1,
-        "description": "The transcript, log, bounce or HAR file as pasted, at most 1 MiB of UTF-8 text."
-    })
-}
-
-/// Arguments of `explain`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(deny_unknown_fields)]
-pub struct ExplainArgs {
-    #[schemars(schema_with = "explain_text_schema")]
-    pub text: String,
-}
-
-/// The shape of `lookup`'s answer (the same as `statusatlas --json lookup`).
+/// The shape of `lookup`'s answer: that of `statusatlas --json lookup`, and
+/// the resource URI of each entry.
 #[derive(Serialize, ToSchema)]
 pub struct LookupOutput<'a> {
     /// The code or name as given.
@@ -346,8 +330,15 @@ pub(super) fn read_only(title: &str) -> ToolAnnotations {
 }
 
 /// The tools this server offers; `live_url` only where the server has a
-/// public base URL (the HTTP transport).
+/// public base URL (the HTTP transport). Built once per process.
 pub fn list(with_live_url: bool) -> Vec<Tool> {
+    static OFFLINE: OnceLock<Vec<Tool>> = OnceLock::new();
+    static SERVED: OnceLock<Vec<Tool>> = OnceLock::new();
+    let cell = if with_live_url { &SERVED } else { &OFFLINE };
+    cell.get_or_init(|| build(with_live_url)).clone()
+}
+
+fn build(with_live_url: bool) -> Vec<Tool> {
     let mut tools = vec![
         Tool::new(
             "lookup",
@@ -391,7 +382,7 @@ pub fn list(with_live_url: bool) -> Vec<Tool> {
             JsonObject::new(),
         )
         .with_title("Explain a transcript")
-        .with_input_schema::<ExplainArgs>()
+        .with_input_schema::<super::explain_tool::ExplainArgs>()
         .with_raw_output_schema(output_schema("Explanation"))
         .with_annotations(read_only("Explain a transcript")),
     ];
@@ -418,7 +409,7 @@ pub fn parse_args<T: DeserializeOwned>(
 }
 
 /// A successful result: the structured value and its Markdown rendering.
-pub fn success(value: &impl Serialize, text: String) -> Result<CallToolResult, ToolError> {
+pub(super) fn success(value: &impl Serialize, text: String) -> Result<CallToolResult, ToolError> {
     let value = serde_json::to_value(value)
         .map_err(|e| ToolError::new(format!("could not serialise the answer: {e}")))?;
     let mut result = CallToolResult::structured(value);
@@ -644,56 +635,6 @@ pub fn list_codes(args: ListArgs) -> Result<CallToolResult, ToolError> {
         entries: entries.into_iter().map(EntryRef::from).collect(),
     };
     success(&output, text)
-}
-
-/// `explain`: the codes of a transcript and the diagnosis, from the
-/// explain module.
-pub fn explain(args: ExplainArgs) -> Result<CallToolResult, ToolError> {
-    let explanation = crate::explain::explain(args.text.as_bytes()).map_err(|e| {
-        let hint = match e {
-            crate::explain::ExplainError::TooLarge { .. } => {
-                vec!["the lines around the error, not the whole log".to_string()]
-            }
-            _ => Vec::new(),
-        };
-        ToolError::new(e.to_string()).with(hint)
-    })?;
-    let mut text = format!(
-        "## Diagnosis\n\n{}\n",
-        crate::markdown::escape(&explanation.summary.diagnosis)
-    );
-    if !explanation.findings.is_empty() {
-        text.push_str("\n## Codes found\n\n");
-    }
-    for f in &explanation.findings {
-        let label = match f.kind.as_deref() {
-            Some("ede") => format!("{} EDE {}", f.protocol.name(), f.code),
-            _ => format!("{} {}", f.protocol.name(), f.code),
-        };
-        let _ = write!(
-            text,
-            "- line {}: **{} {}**",
-            f.line,
-            crate::markdown::escape(&label),
-            crate::markdown::escape(f.phrase.as_deref().unwrap_or("(not in the catalog)"))
-        );
-        if let Some(meaning) = &f.meaning {
-            let _ = write!(text, " — {}", crate::markdown::escape(meaning));
-        }
-        if let Some(hop) = &f.hop {
-            let _ = write!(text, " (from {})", crate::markdown::escape(hop));
-        }
-        if let Some(link) = &f.link {
-            let _ = write!(
-                text,
-                " {}{}",
-                resources::SCHEME,
-                link.trim_start_matches('/')
-            );
-        }
-        let _ = writeln!(text, "\n  > {}", crate::markdown::escape(&f.text));
-    }
-    success(&explanation, text)
 }
 
 /// `live_url`'s settings: the public origin and the live endpoints' limits.
