@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: the Rust tests (catalog, CLI, search, comparisons,
 # web) and the browser tests in headless Chromium. Installs what it needs on a
-# fresh machine: Debian's chromium, nginx, python3 and Node.js when missing,
-# the npm packages of e2e/ and mcp-test/ from their lock files, and the
-# pinned PyPI packages of scripts/requirements-test.txt in .venv/. Tests that
-# need those tools are #[ignore]d in plain `cargo test`; this runs them too.
+# fresh machine: Debian's chromium, nginx, python3, curl, wget and Node.js
+# when missing, the npm packages of e2e/ and mcp-test/ from their lock files,
+# and the pinned PyPI packages of scripts/requirements-test.txt in .venv/.
+# Tests that need those tools are #[ignore]d in plain `cargo test`; this runs
+# them too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then

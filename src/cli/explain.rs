@@ -41,11 +41,10 @@ pub(super) fn run(file: Option<&Path>, json: bool, out: &mut impl Write) -> Outc
         }));
     }
     if json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&explanation).map_err(io::Error::other)?
-        )?;
+        // One write: the document can be megabytes long.
+        let mut body = serde_json::to_string_pretty(&explanation).map_err(io::Error::other)?;
+        body.push('\n');
+        out.write_all(body.as_bytes())?;
     } else {
         text(out, &explanation)?;
     }
@@ -72,12 +71,19 @@ fn read_bounded(file: Option<&Path>) -> io::Result<Vec<u8>> {
 
 fn text(out: &mut impl Write, x: &Explanation) -> io::Result<()> {
     for f in &x.findings {
-        let label = match f.kind.as_deref() {
-            Some("ede") => format!("{} EDE {}", f.protocol.name(), f.code),
-            _ => format!("{} {}", f.protocol.name(), f.code),
+        let label = explain::finding_label(f);
+        let phrase = match f.phrase.as_deref() {
+            // DNS labels already name the mnemonic: "DNS SERVFAIL (RCODE 2)".
+            Some(p) if label.to_ascii_lowercase().contains(&p.to_ascii_lowercase()) => "",
+            Some(p) => p,
+            None => "(not in the catalog)",
         };
-        let phrase = f.phrase.as_deref().unwrap_or("(not in the catalog)");
-        write!(out, "line {:<5} {label} {phrase}", f.line)?;
+        write!(
+            out,
+            "line {:<5} {}",
+            f.line,
+            format!("{label} {phrase}").trim_end()
+        )?;
         match &f.link {
             Some(link) => writeln!(out, "  {link}")?,
             None => writeln!(out)?,

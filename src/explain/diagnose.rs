@@ -5,6 +5,10 @@
 use super::Finding;
 use crate::catalog::{Protocol, Retry};
 use serde::Serialize;
+use std::collections::HashSet;
+
+/// How many earlier failures the summary names.
+const MAX_EARLIER: usize = 10;
 
 /// What the outcome means for whoever sent the request or message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -27,6 +31,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict in words, for the diagnosis ("a transient failure: ...").
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Success => "success",
@@ -39,6 +44,7 @@ impl Verdict {
         }
     }
 
+    /// Transient or permanent failure.
     pub fn is_failure(self) -> bool {
         matches!(self, Verdict::TransientFailure | Verdict::PermanentFailure)
     }
@@ -48,6 +54,7 @@ impl Verdict {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Outcome {
     pub protocol: Protocol,
+    /// As in [`Finding::code`](super::Finding::code).
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phrase: Option<String>,
@@ -114,14 +121,24 @@ pub fn verdict_of(f: &Finding) -> Verdict {
     }
 }
 
-/// Greetings and goodbyes of a session say nothing about its outcome.
-fn is_ceremony(f: &Finding) -> bool {
+/// Greetings and goodbyes of a session (`220`, `221 2.0.0 Bye`) say
+/// nothing about its outcome. `greeting_lines` holds the lines of every
+/// SMTP or FTP 220 and 221.
+fn is_ceremony(f: &Finding, greeting_lines: &HashSet<usize>) -> bool {
+    matches!(f.protocol, Protocol::Smtp | Protocol::Ftp) && greeting_lines.contains(&f.line)
+}
+
+fn is_greeting(f: &Finding) -> bool {
     matches!(f.protocol, Protocol::Smtp | Protocol::Ftp) && matches!(f.code.as_str(), "220" | "221")
 }
 
-fn label(f: &Finding) -> String {
-    match f.kind.as_deref() {
-        Some("ede") => format!("DNS EDE {}", f.code),
+/// "HTTP 407", "SMTP 5.7.26", "DNS NXDOMAIN (RCODE 3)", "DNS EDE 18".
+pub fn finding_label(f: &Finding) -> String {
+    match (f.kind.as_deref(), &f.id) {
+        (Some("ede"), _) => format!("DNS EDE {}", f.code),
+        (Some("rcode"), Some(id)) => {
+            format!("DNS {} (RCODE {})", id.to_ascii_uppercase(), f.code)
+        }
         _ => format!("{} {}", f.protocol.name(), f.code),
     }
 }
@@ -136,13 +153,20 @@ pub(super) fn summarise(findings: &[Finding], dsn_actions: &[String]) -> Summary
             protocols.push(f.protocol);
         }
     }
+    let greeting_lines: HashSet<usize> = findings
+        .iter()
+        .filter(|f| is_greeting(f))
+        .map(|f| f.line)
+        .collect();
     let significant = |f: &&Finding| {
-        !is_ceremony(f) && verdict_of(f) != Verdict::Provisional && f.kind.as_deref() != Some("ede")
+        !is_ceremony(f, &greeting_lines)
+            && verdict_of(f) != Verdict::Provisional
+            && f.kind.as_deref() != Some("ede")
     };
     let chosen = findings
         .iter()
         .rfind(significant)
-        .or_else(|| findings.iter().rfind(|f| !is_ceremony(f)))
+        .or_else(|| findings.iter().rfind(|f| !is_ceremony(f, &greeting_lines)))
         .or(findings.last());
     let Some(chosen) = chosen else {
         return Summary {
@@ -165,12 +189,29 @@ pub(super) fn summarise(findings: &[Finding], dsn_actions: &[String]) -> Summary
             _ => {}
         }
     }
+    // Earlier failures, except repetitions of the outcome itself (a bounce
+    // quotes the same reply in its text and in its DSN part).
+    let on_outcome_line: Vec<String> = findings
+        .iter()
+        .filter(|f| f.line == chosen.line)
+        .map(finding_label)
+        .collect();
     let mut earlier: Vec<String> = Vec::new();
+    let mut listed = HashSet::new();
     for f in findings.iter().filter(|f| f.line < chosen.line) {
-        let item = format!("{} (line {})", label(f), f.line);
-        if verdict_of(f).is_failure() && label(f) != label(chosen) && !earlier.contains(&item) {
-            earlier.push(item);
+        let label = finding_label(f);
+        if verdict_of(f).is_failure()
+            && !on_outcome_line.contains(&label)
+            && listed.insert(label.clone())
+        {
+            earlier.push(format!("{label} (line {})", f.line));
         }
+    }
+    // A long log can hold thousands: the first ones say enough.
+    if earlier.len() > MAX_EARLIER {
+        let more = earlier.len() - MAX_EARLIER;
+        earlier.truncate(MAX_EARLIER);
+        earlier.push(format!("and {more} more"));
     }
     let edes: Vec<String> = findings
         .iter()
@@ -189,8 +230,11 @@ pub(super) fn summarise(findings: &[Finding], dsn_actions: &[String]) -> Summary
         hop: chosen.hop.clone(),
         advice: chosen.retry.map(|r| r.advice().to_string()),
     };
-    let mut diagnosis = format!("Final outcome: {}", label(chosen));
-    if let Some(p) = &chosen.phrase {
+    let name = finding_label(chosen);
+    let mut diagnosis = format!("Final outcome: {name}");
+    if let Some(p) = &chosen.phrase
+        && !name.to_ascii_lowercase().contains(&p.to_ascii_lowercase())
+    {
         diagnosis.push_str(&format!(" {p}"));
     }
     diagnosis.push_str(&format!(" (line {}), {}", chosen.line, verdict.label()));

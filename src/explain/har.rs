@@ -90,7 +90,7 @@ pub(super) fn scan(text: &str) -> Result<Vec<RawFinding>, ExplainError> {
             .by_ref()
             .find(|(_, v)| *v == status.to_string())
             .map_or(1, |(l, _)| l);
-        if !(100..=999).contains(&status) {
+        if !(100..=599).contains(&status) {
             continue; // 0: the browser got no response (blocked, aborted, offline).
         }
         let header = |name: &str| {

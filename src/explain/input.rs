@@ -27,25 +27,42 @@ pub(super) fn validate(input: &[u8]) -> Result<&str, ExplainError> {
 }
 
 /// Bytes that never occur in text a person pastes: NUL and the C0 controls
-/// other than tab, line feed, form feed, carriage return and escape.
+/// other than bell and backspace (a terminal capture has them), tab, line
+/// feed, form feed, carriage return and escape.
 fn is_binary_byte(b: u8) -> bool {
-    b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b)
+    b < 0x20 && !matches!(b, 0x07 | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' | 0x1b)
 }
 
-/// The text without ANSI escape sequences (`ESC [ ... letter`); lines and
-/// their numbers are unchanged. One pass, no allocation when there is none.
+/// The text without terminal escape sequences: CSI (`ESC [ ... letter`,
+/// colours), OSC (`ESC ] ... BEL` or `ESC ] ... ESC \\`, titles and links)
+/// and any other escape; bells and backspaces go too. Lines and their
+/// numbers are unchanged. One pass, no allocation when there is none.
 pub(super) fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\u{1b}') {
+    if !text.contains(['\u{1b}', '\u{7}', '\u{8}']) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\u{7}' || c == '\u{8}' {
+            continue;
+        }
         if c != '\u{1b}' {
             out.push(c);
             continue;
         }
-        if chars.peek() == Some(&'[') {
+        if chars.peek() == Some(&']') {
+            // OSC: up to BEL, ESC \\ or the end of the line.
+            while let Some(&n) = chars.peek() {
+                if n == '\n' {
+                    break;
+                }
+                chars.next();
+                if n == '\u{7}' || (n == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                    break;
+                }
+            }
+        } else if chars.peek() == Some(&'[') {
             chars.next();
             // Parameters and intermediates, then one final byte in @..~.
             while let Some(&n) = chars.peek() {
@@ -94,5 +111,8 @@ mod tests {
     fn colour_escapes_go_and_lines_stay() {
         let s = "\u{1b}[1;31mERROR:\u{1b}[0m\n  Code: Unavailable";
         assert_eq!(strip_ansi(s), "ERROR:\n  Code: Unavailable");
+        let s = "\u{1b}]0;user@host: ~\u{7}$ dig\n\u{1b}]8;;http://x.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ ok\u{8}\n";
+        assert_eq!(strip_ansi(s), "$ dig\nlink ok\n");
+        assert!(validate(b"\x1b]0;title\x07$ curl -v\n").is_ok());
     }
 }

@@ -38,6 +38,15 @@ pub(super) fn encoded_parts(text: &str) -> Vec<DecodedPart> {
     let Some(message) = MessageParser::default().parse(text.as_bytes()) else {
         return Vec::new();
     };
+    // Where each line starts, to turn part offsets into line numbers.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: u32| {
+        line_starts
+            .partition_point(|&s| s <= offset as usize)
+            .max(1)
+    };
     let mut out = Vec::new();
     for part in &message.parts {
         if part.encoding == Encoding::None || part.is_multipart() || part.is_message() {
@@ -56,13 +65,6 @@ pub(super) fn encoded_parts(text: &str) -> Vec<DecodedPart> {
         }
         let Ok(decoded) = std::str::from_utf8(part.contents()) else {
             continue;
-        };
-        let line_at = |offset: u32| {
-            let end = (offset as usize).min(text.len());
-            1 + text.as_bytes()[..end]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
         };
         out.push(DecodedPart {
             first_line: line_at(part.offset_body),

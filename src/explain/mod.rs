@@ -23,8 +23,9 @@ mod scan;
 
 use crate::catalog::{Entry, Protocol, Retry, catalog};
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-pub use diagnose::{Outcome, Summary, Verdict};
+pub use diagnose::{Outcome, Summary, Verdict, finding_label, verdict_of};
 
 /// The largest input accepted, in bytes (1 MiB). Longer input is refused
 /// with [`ExplainError::TooLarge`]; the web uses the same number as its
@@ -92,7 +93,7 @@ pub enum ExplainError {
         "the input looks like binary data (byte {offset} is a control byte); paste text such as a log or a transcript"
     )]
     Binary { offset: usize },
-    #[error("the input is {size} bytes; the limit is {limit} bytes (1 MiB)")]
+    #[error("the input is {size} bytes; the limit is {limit} bytes")]
     TooLarge { size: usize, limit: usize },
     #[error("the input is not valid UTF-8 (line {line}, byte {offset})")]
     InvalidUtf8 { line: usize, offset: usize },
@@ -127,34 +128,13 @@ impl ExplainError {
 pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
     let text = input::validate(input)?;
     let clean = input::strip_ansi(text);
-    let mut actions = Vec::new();
-    let mut raw = if har::looks_like_har(&clean) {
-        har::scan(&clean)?
+    let (mut raw, actions) = if har::looks_like_har(&clean) {
+        (har::scan(&clean)?, Vec::new())
     } else {
-        let mut found = scan::scan(&clean);
-        actions = mime::dsn_actions(&clean);
-        // Codes of encoded parts get the part's first line, unless the raw
-        // text already shows them there (quoted-printable often does).
-        let mut decoded_found = Vec::new();
-        for part in mime::encoded_parts(&clean) {
-            actions.extend(mime::dsn_actions(&part.text));
-            for mut f in scan::scan(&part.text) {
-                let shown = found.iter().any(|r| {
-                    r.protocol == f.protocol
-                        && r.code == f.code
-                        && (part.first_line..=part.last_line).contains(&r.line)
-                });
-                if !shown {
-                    f.line = part.first_line;
-                    decoded_found.push(f);
-                }
-            }
-        }
-        found.extend(decoded_found);
-        found
+        read_text(&clean)
     };
     raw.sort_by_key(|f| f.line);
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let findings: Vec<Finding> = raw
         .into_iter()
         .filter_map(|r| r.into_finding())
@@ -162,6 +142,37 @@ pub fn explain(input: &[u8]) -> Result<Explanation, ExplainError> {
         .collect();
     let summary = diagnose::summarise(&findings, &actions);
     Ok(Explanation { findings, summary })
+}
+
+/// The codes of a text that is not a HAR file, and the `Action:` fields of
+/// any delivery status notification in it. Codes of encoded MIME parts get
+/// the part's first line, unless the raw text already shows them there
+/// (quoted-printable often does).
+fn read_text(text: &str) -> (Vec<RawFinding>, Vec<String>) {
+    let mut found = scan::scan(text);
+    let mut actions = mime::dsn_actions(text);
+    let mut lines_of: HashMap<(Protocol, &str), BTreeSet<usize>> = HashMap::new();
+    for r in &found {
+        lines_of
+            .entry((r.protocol, &r.code))
+            .or_default()
+            .insert(r.line);
+    }
+    let mut decoded_found = Vec::new();
+    for part in mime::encoded_parts(text) {
+        actions.extend(mime::dsn_actions(&part.text));
+        for mut f in scan::scan(&part.text) {
+            let shown = lines_of
+                .get(&(f.protocol, f.code.as_str()))
+                .is_some_and(|l| l.range(part.first_line..=part.last_line).next().is_some());
+            if !shown {
+                f.line = part.first_line;
+                decoded_found.push(f);
+            }
+        }
+    }
+    found.extend(decoded_found);
+    (found, actions)
 }
 
 /// The site path of an entry's page: `/http/407`, `/smtp/5.7.26`,
@@ -203,8 +214,10 @@ impl RawFinding {
         self
     }
 
+    /// Who produced the code; cleaned like the line text, since it quotes
+    /// header values from the input.
     pub fn hop(mut self, hop: Option<String>) -> Self {
-        self.hop = hop;
+        self.hop = hop.map(|h| crate::text::shorten(h.trim(), MAX_LINE_CHARS));
         self
     }
 
@@ -281,4 +294,54 @@ pub(crate) fn dns_rcode_entry(name: &str) -> Option<&'static Entry> {
                 || e.phrase.eq_ignore_ascii_case(name)
                 || e.code == name)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_has_an_openapi_schema() {
+        #[derive(utoipa::OpenApi)]
+        #[openapi(components(schemas(Explanation)))]
+        struct Doc;
+        let doc = serde_json::to_value(<Doc as utoipa::OpenApi>::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for (schema, field) in [
+            ("Explanation", "findings"),
+            ("Explanation", "summary"),
+            ("Finding", "line"),
+            ("Finding", "link"),
+            ("Summary", "outcome"),
+            ("Outcome", "verdict"),
+        ] {
+            assert!(
+                schemas[schema]["properties"][field].is_object(),
+                "{schema}.{field} missing from {schemas}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_follow_the_site_urls() {
+        let c = catalog();
+        let link = |p, id| link_for(c.get(p, id).unwrap());
+        assert_eq!(link(Protocol::Http, "407"), "/http/407");
+        assert_eq!(link(Protocol::Smtp, "5.7.26"), "/smtp/5.7.26");
+        assert_eq!(link(Protocol::Grpc, "14"), "/grpc/14");
+        assert_eq!(link(Protocol::Dns, "nxdomain"), "/dns/nxdomain");
+        assert_eq!(link(Protocol::Dns, "ede-18"), "/dns/ede/18");
+    }
+
+    #[test]
+    fn names_of_every_library_reach_the_same_grpc_code() {
+        for name in ["UNAVAILABLE", "Unavailable", "unavailable", "14"] {
+            assert_eq!(grpc_entry(name).unwrap().code, "14", "{name}");
+        }
+        assert_eq!(grpc_entry("DeadlineExceeded").unwrap().code, "4");
+        assert_eq!(grpc_entry("Canceled").unwrap().code, "1");
+        assert!(grpc_entry("Sideways").is_none());
+        assert_eq!(dns_rcode_entry("NXDOMAIN").unwrap().code, "3");
+        assert_eq!(dns_rcode_entry("ServFail").unwrap().code, "2");
+    }
 }

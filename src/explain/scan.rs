@@ -22,7 +22,7 @@ macro_rules! re {
 // HTTP.
 re!(
     HTTP_STATUS,
-    r"^\s*(?:< |<- )?HTTP/([0-9](?:\.[0-9])?) ([0-9]{3})(?: (.*))?$"
+    r"^\s*(?:< |<- )?HTTP/([0-9](?:\.[0-9])?) ([1-5][0-9]{2})(?: (.*))?$"
 );
 re!(HTTP_CONNECT, r"^\s*(?:> )?CONNECT (\S+) HTTP/[0-9.]+\s*$");
 re!(
@@ -34,6 +34,7 @@ re!(
     r"(?:Received HTTP code ([0-9]{3}) from proxy after CONNECT|CONNECT tunnel failed, response ([0-9]{3})|Proxy replied ([0-9]{3}) to CONNECT request)"
 );
 re!(CURL_FAIL, r"The requested URL returned error: ([0-9]{3})\b");
+re!(URLLIB_ERROR, r"\bHTTPError: HTTP Error ([1-5][0-9]{2}): ");
 re!(
     REQUESTS_ERROR,
     r"\bHTTPError: ([1-5][0-9]{2}) (?:Client|Server) Error\b"
@@ -47,7 +48,10 @@ re!(
     HEADER_LINE,
     r"^\s*(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+):[ \t]*(.*)$"
 );
-re!(WS_HANDSHAKE, r"Unexpected response code: ([0-9]{3})\b");
+re!(
+    WS_HANDSHAKE,
+    r"Unexpected (?:response code|server response): ([1-5][0-9]{2})\b"
+);
 // Access logs: nginx and Apache combined, Envoy's default format.
 re!(
     ACCESS_LOG,
@@ -66,7 +70,7 @@ re!(
 );
 re!(
     SMTP_ANCHORED,
-    r"(?:\bsaid: |SMTP error from remote (?:mail server|MTA) after [^\n]*?: |^Diagnostic-Code:\s*smtp;\s*|Remote Server returned '|^\s*(?:<\s*)?#)([245][0-9]{2})(?:[ -]|$|')"
+    r"(?:\bhost \S+ said: |SMTP error from remote (?:mail server|MTA) after [^\n]*?: |^Diagnostic-Code:\s*smtp;\s*|Remote Server returned ')([245][0-9]{2})(?:[ -]|$|')"
 );
 re!(
     EXIM_AFTER,
@@ -80,8 +84,12 @@ re!(
     SMTPLIB,
     r#"\(([245][0-9]{2}), b['"](?:([245]\.[0-9]{1,3}\.[0-9]{1,3})\b)?"#
 );
+re!(MAIL_CLIENT_RESPONDED, r"\bserver responded:\s*(.*)$");
+re!(
+    LEADING_CODE,
+    r"^\s*(?:([245][0-9]{2})(?:[ -]|$)|([245]\.[0-9]{1,3}\.[0-9]{1,3})\b)"
+);
 re!(POSTFIX_DSN, r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
-re!(OUTLOOK_HASH, r"#([245]\.[0-9]{1,3}\.[0-9]{1,3})\b");
 re!(REMOTE_MTA, r"(?i)^\s*Remote-MTA:\s*(?:dns;\s*)?(.+?)\s*$");
 re!(
     REPORTING_MTA,
@@ -118,11 +126,13 @@ re!(
     SMTP_WORD,
     r"(?i)\bE?SMTP\b|\bPostfix\b|\bExim\b|\bsendmail\b"
 );
+re!(FTP_PROMPT, r"^\s*ftp> \S|^User \([^)]*\):|^Name \([^)]*\):");
+re!(DATA_END, r"^\s*(?:> |-> |~> |C: |>>> )?\.\s*$");
 re!(FTP_WORD, r"(?i)ftp");
 re!(ANY_COMMAND, r"^\s*(?:> |-> |~> |C: |>>> |---> )\S");
 
 // DNS.
-re!(DIG_STATUS, r"->>HEADER<<-.*?\bstatus: ([A-Z]+)\b");
+re!(DIG_STATUS, r"->>HEADER<<-.*?\b(?:status|rcode): ([A-Z]+)\b");
 re!(DIG_EDE, r"^;;? EDE: ([0-9]{1,5})\b");
 re!(NSLOOKUP, r"^\*\* server can't find \S+: ([A-Z]+)\s*$");
 re!(
@@ -184,12 +194,16 @@ re!(
 
 /// What a transcript's bare reply lines belong to, if anything.
 fn session_protocol(lines: &[&str]) -> Option<Protocol> {
+    // Commands make a session; words only weigh between two candidates.
     let (mut smtp, mut ftp) = (0usize, 0usize);
+    let (mut smtp_commands, mut ftp_commands) = (false, false);
     for line in lines {
         if SMTP_COMMAND.is_match(line) {
             smtp += 2;
-        } else if FTP_COMMAND.is_match(line) {
+            smtp_commands = true;
+        } else if FTP_COMMAND.is_match(line) || FTP_PROMPT.is_match(line) {
             ftp += 2;
+            ftp_commands = true;
         }
         if SMTP_WORD.is_match(line) {
             smtp += 1;
@@ -198,10 +212,15 @@ fn session_protocol(lines: &[&str]) -> Option<Protocol> {
             ftp += 1;
         }
     }
-    match smtp.cmp(&ftp) {
-        std::cmp::Ordering::Greater => Some(Protocol::Smtp),
-        std::cmp::Ordering::Less => Some(Protocol::Ftp),
-        std::cmp::Ordering::Equal => None,
+    match (smtp_commands, ftp_commands) {
+        (false, false) => None,
+        (true, false) => Some(Protocol::Smtp),
+        (false, true) => Some(Protocol::Ftp),
+        (true, true) => match smtp.cmp(&ftp) {
+            std::cmp::Ordering::Greater => Some(Protocol::Smtp),
+            std::cmp::Ordering::Less => Some(Protocol::Ftp),
+            std::cmp::Ordering::Equal => None,
+        },
     }
 }
 
@@ -228,6 +247,9 @@ struct Scanner<'a> {
     /// A request line was seen since the last response.
     requested: bool,
     exim_pending: bool,
+    responded_pending: bool,
+    /// Inside a message body sent after `354`: its lines are not replies.
+    in_data: bool,
     node_grpc_until: usize,
     grpcurl_error: bool,
     reporting_mta: Option<String>,
@@ -250,6 +272,8 @@ pub(super) fn scan(text: &str) -> Vec<RawFinding> {
         connect: None,
         requested: false,
         exim_pending: false,
+        responded_pending: false,
+        in_data: false,
         node_grpc_until: 0,
         grpcurl_error: false,
         reporting_mta: None,
@@ -271,7 +295,7 @@ impl Scanner<'_> {
             line,
             protocol,
             rank,
-            text,
+            text: crate::text::shorten(&text, super::MAX_LINE_CHARS),
         });
     }
 
@@ -305,6 +329,12 @@ impl Scanner<'_> {
             let code = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
             self.push(RawFinding::new(Protocol::Ftp, code, no, text).source("curl-ftp"));
         }
+        if self.in_data {
+            if DATA_END.is_match(text) {
+                self.in_data = false;
+            }
+            return false;
+        }
         if ANY_COMMAND.is_match(text) {
             self.multi = None;
             return false;
@@ -323,7 +353,7 @@ impl Scanner<'_> {
         let code = c[1].to_string();
         let sep = c.get(2).map_or("", |m| m.as_str());
         let rest = c.get(3).map_or("", |m| m.as_str());
-        let enhanced = SMTP_WITH_ENHANCED.is_match(text);
+        let enhanced = has_reply_with_enhanced_code(text);
         if let Some(open) = &self.multi {
             if *open == code {
                 if sep != "-" {
@@ -354,6 +384,7 @@ impl Scanner<'_> {
         } else {
             "ftp-reply"
         };
+        self.in_data = protocol == Protocol::Smtp && code == "354";
         self.push(RawFinding::new(protocol, code, i + 1, text).source(source));
         if protocol == Protocol::Smtp {
             self.smtp(no, text);
@@ -399,6 +430,9 @@ impl Scanner<'_> {
         }
         if let Some(c) = CURL_FAIL.captures(text) {
             self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("curl"));
+        }
+        if let Some(c) = URLLIB_ERROR.captures(text) {
+            self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("python-urllib"));
         }
         if let Some(c) = REQUESTS_ERROR.captures(text) {
             self.push(RawFinding::new(Protocol::Http, &c[1], no, text).source("python-requests"));
@@ -505,8 +539,10 @@ impl Scanner<'_> {
         };
         if let Some(target) = self.connect.take() {
             let mut hop = format!("the proxy, answering CONNECT {target}");
-            if let Some(server) = find("server").or_else(|| find("via")) {
-                hop.push_str(&format!(" ({server})"));
+            if let Some(server) = find("server") {
+                hop.push_str(&format!(" (Server: {server})"));
+            } else if let Some(via) = find("via") {
+                hop.push_str(&format!(" (Via: {via})"));
             }
             return Some(hop);
         }
@@ -533,9 +569,24 @@ impl Scanner<'_> {
         if EXIM_AFTER.is_match(text) {
             self.exim_pending = true;
         }
+        // A mail client's error dialog: "The mail server responded: 5.7.1 ...",
+        // on the same line or the next.
+        if self.responded_pending {
+            self.responded_pending = false;
+            self.leading_code(no, text, "mail-client");
+        }
+        if let Some(c) = MAIL_CLIENT_RESPONDED.captures(text) {
+            if c[1].trim().is_empty() {
+                self.responded_pending = true;
+            } else {
+                let rest = c[1].to_string();
+                self.leading_code_in(no, text, &rest, "mail-client");
+            }
+        }
+        // `550 5.1.1`: a reply with its enhanced code, of the same class.
         for c in SMTP_WITH_ENHANCED.captures_iter(text) {
-            self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("smtp-reply"));
             if c[1].as_bytes()[0] == c[2].as_bytes()[0] {
+                self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("smtp-reply"));
                 self.push(RawFinding::new(Protocol::Smtp, &c[2], no, text).source("smtp-reply"));
             }
         }
@@ -556,14 +607,11 @@ impl Scanner<'_> {
         if let Some(c) = POSTFIX_DSN.captures(text) {
             self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("postfix-log"));
         }
-        if let Some(c) = OUTLOOK_HASH.captures(text) {
-            self.push(RawFinding::new(Protocol::Smtp, &c[1], no, text).source("exchange"));
-        }
         if let Some(c) = REMOTE_MTA.captures(text) {
             self.clue(no, Protocol::Smtp, 1, format!("Remote-MTA {}", &c[1]));
         }
         if let Some(c) = REPORTING_MTA.captures(text) {
-            self.reporting_mta = Some(c[1].to_string());
+            self.reporting_mta = Some(crate::text::shorten(&c[1], 80));
         }
         if let Some(c) = GENERATING_SERVER.captures(text) {
             self.clue(
@@ -589,6 +637,18 @@ impl Scanner<'_> {
             );
         } else if let Some(c) = POSTFIX_RELAY.captures(text) {
             self.clue(no, Protocol::Smtp, 0, format!("the relay {}", &c[1]));
+        }
+    }
+
+    /// A reply or enhanced code at the start of `text`.
+    fn leading_code(&mut self, no: usize, text: &str, source: &'static str) {
+        self.leading_code_in(no, text, text, source);
+    }
+
+    fn leading_code_in(&mut self, no: usize, line: &str, part: &str, source: &'static str) {
+        if let Some(c) = LEADING_CODE.captures(part) {
+            let code = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+            self.push(RawFinding::new(Protocol::Smtp, code, no, line).source(source));
         }
     }
 
@@ -694,7 +754,10 @@ impl Scanner<'_> {
         if let Some(c) = WS_GORILLA.captures(text) {
             codes.push((c[1].to_string(), "gorilla-websocket", None));
         }
-        for c in WS_PYTHON.captures_iter(text) {
+        for c in WS_PYTHON
+            .captures_iter(text)
+            .filter(|_| WS_CLOSE_WORD.is_match(text))
+        {
             let hop = if &c[1] == "received" {
                 "the peer, in its close frame"
             } else {
@@ -760,6 +823,13 @@ impl Scanner<'_> {
     /// the same line first, then within a few lines (the block of a DSN, the
     /// lines of a gRPC error), then, for SMTP, the Reporting-MTA.
     fn assign_hops(&mut self) {
+        // Clues were recorded line by line, so they are sorted by line and
+        // each finding looks only at the few within its window.
+        let generating = self
+            .clues
+            .iter()
+            .find(|c| c.protocol == Protocol::Smtp && c.rank == 3)
+            .map(|c| c.text.clone());
         for f in self.out.iter_mut().filter(|f| f.hop.is_none()) {
             let window = match f.protocol {
                 Protocol::Smtp => 12,
@@ -767,10 +837,13 @@ impl Scanner<'_> {
                 Protocol::Dns => 40,
                 _ => 0,
             };
-            let best = self
+            let from = self
                 .clues
+                .partition_point(|c| c.line < f.line.saturating_sub(window));
+            let to = self.clues.partition_point(|c| c.line <= f.line + window);
+            let best = self.clues[from..to]
                 .iter()
-                .filter(|c| c.protocol == f.protocol && c.line.abs_diff(f.line) <= window)
+                .filter(|c| c.protocol == f.protocol)
                 .min_by_key(|c| (c.line != f.line, c.rank, c.line.abs_diff(f.line)));
             f.hop = best.map(|c| c.text.clone());
             if f.protocol == Protocol::Smtp
@@ -785,15 +858,18 @@ impl Scanner<'_> {
                 });
             }
             if f.hop.is_none() && f.protocol == Protocol::Smtp {
-                f.hop = self
-                    .clues
-                    .iter()
-                    .filter(|c| c.protocol == Protocol::Smtp && c.rank == 3)
-                    .map(|c| c.text.clone())
-                    .next();
+                f.hop = generating.clone();
             }
         }
     }
+}
+
+/// Whether the text holds `550 5.1.1`: a reply code and an enhanced code of
+/// the same class.
+fn has_reply_with_enhanced_code(text: &str) -> bool {
+    SMTP_WITH_ENHANCED
+        .captures_iter(text)
+        .any(|c| c[1].as_bytes()[0] == c[2].as_bytes()[0])
 }
 
 fn header_pairs(headers: &[httparse::Header<'_>]) -> Vec<(String, String)> {
@@ -847,4 +923,378 @@ fn envoy_flags(flags: &str) -> String {
         })
         .collect();
     format!("Envoy (response flags {})", words.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan;
+    use crate::catalog::Protocol::{self, *};
+
+    /// The distinct (line, protocol, code) found, in order.
+    fn found(text: &str) -> Vec<(usize, Protocol, String)> {
+        let mut out: Vec<(usize, Protocol, String)> = Vec::new();
+        for f in scan(text) {
+            let key = (f.line, f.protocol, f.code);
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+        out
+    }
+
+    fn has(text: &str, line: usize, protocol: Protocol, code: &str) {
+        let all = found(text);
+        assert!(
+            all.contains(&(line, protocol, code.to_string())),
+            "{protocol:?} {code} not found on line {line} in {all:?}"
+        );
+    }
+
+    fn none(text: &str) {
+        assert_eq!(found(text), vec![], "{text}");
+    }
+
+    #[test]
+    fn http_status_lines_and_their_hop() {
+        has("< HTTP/2 407", 1, Http, "407");
+        has(
+            "HTTP/1.1 404 Not Found\r\nServer: nginx\r\n",
+            1,
+            Http,
+            "404",
+        );
+        let t = "> CONNECT api.example.com:443 HTTP/1.1\n>\n< HTTP/1.1 407 Proxy Authentication Required\n< Server: squid\n<";
+        let f = scan(t);
+        assert_eq!(
+            f[0].hop.as_deref(),
+            Some("the proxy, answering CONNECT api.example.com:443 (Server: squid)")
+        );
+        let t = "< HTTP/2 502\n< server: envoy\n< via: 1.1 edge.example.net\n<";
+        assert_eq!(
+            scan(t)[0].hop.as_deref(),
+            Some("Server: envoy; Via: 1.1 edge.example.net")
+        );
+        none("the HTTP/2 200 answer came back");
+        none("< content-length: 404");
+    }
+
+    #[test]
+    fn tool_messages_quoting_http_codes() {
+        has(
+            "* Received HTTP code 407 from proxy after CONNECT",
+            1,
+            Http,
+            "407",
+        );
+        has(
+            "curl: (56) CONNECT tunnel failed, response 407",
+            1,
+            Http,
+            "407",
+        );
+        has(
+            "curl: (22) The requested URL returned error: 429",
+            1,
+            Http,
+            "429",
+        );
+        has(
+            "requests.exceptions.HTTPError: 503 Server Error: x for url: https://example.com/",
+            1,
+            Http,
+            "503",
+        );
+        has(
+            "HTTP request sent, awaiting response... 301 Moved Permanently",
+            1,
+            Http,
+            "301",
+        );
+        has(
+            "Error during WebSocket handshake: Unexpected response code: 401",
+            1,
+            Http,
+            "401",
+        );
+    }
+
+    #[test]
+    fn access_logs() {
+        let nginx = r#"192.0.2.1 - - [01/Mar/2025:10:00:00 +0000] "GET /a HTTP/1.1" 404 404 "-" "curl/8.5.0""#;
+        assert_eq!(found(nginx), vec![(1, Http, "404".to_string())]);
+        let envoy = r#"[2025-03-01T10:00:00.000Z] "GET /a HTTP/1.1" 503 UF 0 91 3 - "192.0.2.1" "curl" "id" "a.example" "10.0.0.1:80""#;
+        let f = scan(envoy);
+        assert_eq!(f[0].code, "503");
+        assert!(
+            f[0].hop
+                .as_deref()
+                .unwrap()
+                .contains("UF: upstream connection failure")
+        );
+        let alb = "https 2025-03-01T10:00:00.000000Z app/lb/1 192.0.2.1:1000 10.0.0.1:80 0.001 -1 -1 502 - 10 20 \"GET https://a.example:443/ HTTP/1.1\" \"curl\"";
+        let f = scan(alb);
+        assert_eq!((f.len(), f[0].code.as_str()), (1, "502"));
+        assert!(f[0].hop.as_deref().unwrap().contains("no target answered"));
+        none(r#"[01/Mar/2025:10:00:00 +0000] "GET /a HTTP/1.1" 0 DC 0 0"#);
+    }
+
+    #[test]
+    fn smtp_replies_bounces_and_logs() {
+        has(
+            "said: 550 5.1.1 <b@example.net>: User unknown",
+            1,
+            Smtp,
+            "550",
+        );
+        has(
+            "said: 550 5.1.1 <b@example.net>: User unknown",
+            1,
+            Smtp,
+            "5.1.1",
+        );
+        has("Status: 4.4.1", 1, Smtp, "4.4.1");
+        has(
+            "Diagnostic-Code: smtp; 554 Transaction failed",
+            1,
+            Smtp,
+            "554",
+        );
+        has(
+            "to=<b@example.net>, relay=none, delay=31, dsn=4.4.1, status=deferred",
+            1,
+            Smtp,
+            "4.4.1",
+        );
+        has(
+            "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'",
+            1,
+            Smtp,
+            "5.1.10",
+        );
+        has(
+            "SMTP error from remote mail server after RCPT TO:<b@example.net>:\n    550 User unknown",
+            2,
+            Smtp,
+            "550",
+        );
+        has(
+            "{'b@example.net': (550, b'5.1.1 <b@example.net>: rejected')}",
+            1,
+            Smtp,
+            "5.1.1",
+        );
+        // A basic code and an enhanced code of different classes are not a reply.
+        none("version 250 5.1.1 released");
+        none("X-Postfix-Queue-ID: 4F2A31C0A2B\nStatus: RO");
+        none("She said: 500 people came\n#500 errors are retried\nsee section #4.1.1");
+    }
+
+    #[test]
+    fn smtp_sessions_count_a_multiline_reply_once() {
+        let t = "EHLO c.example.org\n250-mx.example.net\n250-SIZE 10240000\n250 8BITMIME\nMAIL FROM:<a@example.org>\n250 2.1.0 Ok";
+        let f = found(t);
+        assert_eq!(
+            f,
+            vec![
+                (2, Smtp, "250".to_string()),
+                (6, Smtp, "250".to_string()),
+                (6, Smtp, "2.1.0".to_string())
+            ]
+        );
+        // Without a session, bare numbers at the start of a line are not replies.
+        none("250 rows written\n404 errors ignored");
+        none("SMTP error report\n250 rows written");
+        // Nor are the lines of a message body sent after 354.
+        let t = "DATA\n354 End data with <CR><LF>.<CR><LF>\nSubject: stock\n\n404 items shipped\n.\n250 2.0.0 Ok: queued";
+        assert_eq!(
+            found(t),
+            vec![
+                (2, Smtp, "354".to_string()),
+                (7, Smtp, "250".to_string()),
+                (7, Smtp, "2.0.0".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn ftp_sessions() {
+        let t = "220 (vsFTPd 3.0.5)\nUSER anonymous\n331 Please specify the password.\nPASS x\n230-Welcome\n230-  404 GB free\n230 Login successful.\nftp: 2025 bytes received in 0.01Seconds";
+        assert_eq!(
+            found(t),
+            vec![
+                (1, Ftp, "220".to_string()),
+                (3, Ftp, "331".to_string()),
+                (5, Ftp, "230".to_string())
+            ]
+        );
+        has(
+            "Response:\t530 Login incorrect.\nCommand:\tUSER x\nStatus:\tConnecting to 192.0.2.1:21",
+            1,
+            Ftp,
+            "530",
+        );
+        has(
+            r#"Mon Mar 10 08:00:00 2025 [pid 404] FTP response: Client "192.0.2.8", "550 No such file.""#,
+            1,
+            Ftp,
+            "550",
+        );
+    }
+
+    #[test]
+    fn dns_answers() {
+        has(
+            ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 41235",
+            1,
+            Dns,
+            "NXDOMAIN",
+        );
+        has(
+            ";; ->>HEADER<<- opcode: QUERY; status: SERVFAIL; id: 3",
+            1,
+            Dns,
+            "SERVFAIL",
+        );
+        has("; EDE: 18 (Prohibited)", 1, Dns, "ede:18");
+        has(";; EDE: 3 (Stale Answer): 'x'", 1, Dns, "ede:3");
+        has(
+            "** server can't find nx.example.test: NXDOMAIN",
+            1,
+            Dns,
+            "NXDOMAIN",
+        );
+        has(
+            "*** dc.example.test can't find x.example.test: Non-existent domain",
+            1,
+            Dns,
+            "NXDOMAIN",
+        );
+        has(
+            "Host nx.example.test not found: 3(NXDOMAIN)",
+            1,
+            Dns,
+            "NXDOMAIN",
+        );
+        has(
+            "dns.resolver.NXDOMAIN: The DNS query name does not exist: x.example.test.",
+            1,
+            Dns,
+            "NXDOMAIN",
+        );
+        none(
+            ";; Version: 0; flags: ; UDP size: 1232 B; ext-rcode: NOERROR\n;; Query time: 404 msec",
+        );
+    }
+
+    #[test]
+    fn grpc_errors_of_each_library() {
+        has(
+            "rpc error: code = Unavailable desc = connection refused",
+            1,
+            Grpc,
+            "Unavailable",
+        );
+        has(
+            "io.grpc.StatusRuntimeException: PERMISSION_DENIED: no",
+            1,
+            Grpc,
+            "PERMISSION_DENIED",
+        );
+        has(
+            "Status{code=RESOURCE_EXHAUSTED, description=quota, cause=null}",
+            1,
+            Grpc,
+            "RESOURCE_EXHAUSTED",
+        );
+        has("\tstatus = StatusCode.UNAVAILABLE", 1, Grpc, "UNAVAILABLE");
+        has(
+            r#"Status(StatusCode="DeadlineExceeded", Detail="x")"#,
+            1,
+            Grpc,
+            "DeadlineExceeded",
+        );
+        has(
+            "Error: 14 UNAVAILABLE: No connection established",
+            1,
+            Grpc,
+            "14",
+        );
+        has(
+            "ERROR:\n  Code: NotFound\n  Message: x",
+            2,
+            Grpc,
+            "NotFound",
+        );
+        has("< grpc-status: 16", 1, Grpc, "16");
+        has(
+            r#"{created_time:"2025-03-07", grpc_status:14, grpc_message:"x"}"#,
+            1,
+            Grpc,
+            "14",
+        );
+        has(
+            r#"status: Unavailable, message: "error trying to connect", details: []"#,
+            1,
+            Grpc,
+            "Unavailable",
+        );
+        // The number must be the code of the name; unknown names are no code.
+        none("Error: 15 UNAVAILABLE: nope");
+        none("rpc error: code = Sideways desc = x");
+        none("  Code: NotFound");
+    }
+
+    #[test]
+    fn websocket_closes() {
+        has(
+            "CloseEvent {isTrusted: true, wasClean: false, code: 1006, reason: ''}",
+            1,
+            Websocket,
+            "1006",
+        );
+        has(
+            "websocket: close 1008 (policy violation): token expired",
+            1,
+            Websocket,
+            "1008",
+        );
+        has(
+            "ConnectionClosedError: received 1011 (internal error) keepalive ping timeout",
+            1,
+            Websocket,
+            "1011",
+        );
+        has(
+            "closed: CloseStatus[code=1009, reason=too big]",
+            1,
+            Websocket,
+            "1009",
+        );
+        has("client 3 closed, close code 1001", 1, Websocket, "1001");
+        none("hub: 1009 messages relayed, queue code 1234 ok");
+        none("sent 1024 (1.0 KiB), received 2048 (2.0 KiB)");
+    }
+
+    #[test]
+    fn sip_status_lines_and_reason_headers() {
+        let t = "SIP/2.0 486 Busy Here\nVia: SIP/2.0/UDP 192.0.2.1:5060\nCSeq: 102 INVITE\nServer: pbx.example.com\n";
+        let f = scan(t);
+        assert_eq!((f.len(), f[0].code.as_str()), (1, "486"));
+        assert_eq!(f[0].hop.as_deref(), Some("Server: pbx.example.com"));
+        has(
+            "Reason: SIP;cause=200;text=\"Call completed elsewhere\"",
+            1,
+            Sip,
+            "200",
+        );
+        has(
+            r#"Got SIP response 503 "Service Unavailable" back from 198.51.100.7:5060"#,
+            1,
+            Sip,
+            "503",
+        );
+        none(
+            "Reason: Q.850;cause=16\nWarning: 399 pbx.example.com \"x\"\nINVITE sip:2025@example.com SIP/2.0",
+        );
+    }
 }

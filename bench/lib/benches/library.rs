@@ -1,7 +1,9 @@
 //! Library benchmarks, each beside a peer measured in the same run so the
 //! report can give ratios: search against a plain substring scan, one
-//! comparison against serialising the same two entries, and loading the
-//! catalog against parsing its TOML without validation.
+//! comparison against serialising the same two entries, loading the
+//! catalog against parsing its TOML without validation, and explaining a
+//! transcript against a byte scan for three-digit numbers, at two sizes so
+//! the two ratios show whether the time grows linearly.
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use statusatlas::catalog::{Protocol, catalog, load_embedded};
@@ -85,5 +87,49 @@ fn catalog_load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, search_mix, one_comparison, every_http_pair, catalog_load);
+/// The text samples of the explain corpus, repeated up to `size` bytes.
+fn transcripts(size: usize) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/explain-corpus");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let samples: Vec<String> = names
+        .iter()
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "log" | "eml")))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let mut text = String::new();
+    'fill: loop {
+        for s in &samples {
+            if text.len() + s.len() > size {
+                break 'fill;
+            }
+            text.push_str(s);
+        }
+    }
+    text
+}
+
+/// The peer: lines that hold a three-digit number, found by a byte scan.
+fn lines_with_three_digits(text: &str) -> usize {
+    text.split('\n')
+        .filter(|l| l.as_bytes().windows(3).any(|w| w.iter().all(u8::is_ascii_digit)))
+        .count()
+}
+
+fn explain_transcripts(c: &mut Criterion) {
+    for (group, size) in [("explain-256k", 256 * 1024), ("explain-1m", 1024 * 1024)] {
+        let text = transcripts(size);
+        let mut g = c.benchmark_group(group);
+        g.sample_size(20);
+        g.bench_function("statusatlas explain", |b| {
+            b.iter(|| black_box(statusatlas::explain::explain(black_box(text.as_bytes())).unwrap()))
+        });
+        g.bench_function("peer: byte scan for lines with three digits", |b| {
+            b.iter(|| black_box(lines_with_three_digits(black_box(&text))))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, search_mix, one_comparison, every_http_pair, catalog_load, explain_transcripts);
 criterion_main!(benches);
