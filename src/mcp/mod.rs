@@ -13,6 +13,7 @@
 //! (structured content and output schemas), resources (templates) and
 //! prompts are the server features used here.
 
+pub mod complete;
 mod explain_tool;
 pub mod http;
 pub mod live_url;
@@ -22,10 +23,11 @@ mod schema;
 pub mod tools;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ErrorData, GetPromptRequestParams, GetPromptResponse,
-    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    ReadResourceResult, ResourceContents, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult, ErrorData,
+    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourceContents,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, ServiceExt};
@@ -123,6 +125,7 @@ impl ServerHandler for StatusAtlasMcp {
                 .enable_tools()
                 .enable_resources()
                 .enable_prompts()
+                .enable_completions()
                 .build(),
         )
         .with_server_info(
@@ -189,6 +192,20 @@ impl ServerHandler for StatusAtlasMcp {
                 Some(serde_json::json!({ "uri": request.uri, "suggestions": e.suggestions })),
             )),
         }
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let context = request.context.as_ref().and_then(|c| c.arguments.as_ref());
+        Ok(CompleteResult::new(complete::complete(
+            &request.r#ref,
+            &request.argument.name,
+            &request.argument.value,
+            context,
+        )))
     }
 
     async fn list_prompts(

@@ -16,6 +16,7 @@ import urllib.request
 import jsonschema
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
+from mcp.types import PromptReference, ResourceTemplateReference
 
 checked = []
 
@@ -171,6 +172,14 @@ async def scenario(client, transport):
         check(False, "an unknown code is not a resource")
     except MCPError as e:
         check("no HTTP" in e.error.message, f"an unknown resource says why: {e.error.message}")
+
+    # Completions for the template arguments and the prompt's protocol.
+    done = await client.complete(ResourceTemplateReference(uri="statusatlas://{protocol}/{code}"),
+                                 {"name": "code", "value": "42"}, {"protocol": "http"})
+    values = done.completion.values
+    check("429" in values and all(v.startswith("42") for v in values), f"codes complete: {values}")
+    done = await client.complete(PromptReference(name="choose-status"), {"name": "protocol", "value": "g"})
+    check(done.completion.values == ["grpc"], "the prompt's protocol completes")
 
     # Prompts.
     prompts = (await client.list_prompts()).prompts

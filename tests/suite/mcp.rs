@@ -322,6 +322,18 @@ fn stdio_resources_and_prompts() {
         "{suggested:?}"
     );
 
+    let completed = server.request(
+        "completion/complete",
+        json!({"ref": {"type": "ref/resource", "uri": "statusatlas://compare/{protocol}/{a}-vs-{protocol_b}/{b}"},
+               "argument": {"name": "b", "value": "50"},
+               "context": {"arguments": {"protocol": "grpc", "protocol_b": "http"}}}),
+    );
+    let values = completed["result"]["completion"]["values"]
+        .as_array()
+        .unwrap();
+    assert!(values.contains(&json!("503")), "{completed}");
+    assert!(values.iter().all(|v| v.as_str().unwrap().starts_with("50")));
+
     let prompts = server.request("prompts/list", json!({}));
     assert_eq!(prompts["result"]["prompts"].as_array().unwrap().len(), 2);
     let prompt = server.request(
