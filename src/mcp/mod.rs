@@ -36,6 +36,9 @@ pub use tools::{LiveSettings, ToolError};
 /// What the server tells a client about itself at initialisation.
 pub const INSTRUCTIONS: &str = "statusatlas answers questions about protocol status codes (HTTP with vendor codes, SMTP basic and enhanced codes, gRPC, WebSocket close codes, FTP, SIP, DNS RCODEs and Extended DNS Errors) from a catalog checked against the IANA and protocol registries. Use lookup for one code, compare for two codes people confuse, search when you only have words, list for a protocol's codes, and explain for a pasted transcript, log or bounce. Cards are also resources at statusatlas://{protocol}/{code}.";
 
+/// Why `live_url` is not offered over stdio.
+const LIVE_URL_OFFLINE: &str = "live_url needs a serving instance: it is offered on the HTTP transport (/mcp on statusatlas serve), not over stdio";
+
 /// The MCP server: stateless, it reads only the embedded catalog. The
 /// Streamable HTTP transport creates one per request.
 #[derive(Clone, Debug, Default)]
@@ -69,11 +72,26 @@ impl StatusAtlasMcp {
     }
 
     /// Runs one tool call; every failure a caller can fix is a tool error.
+    /// A name that is not one of [`Self::tools`] is a protocol error
+    /// (invalid params), as the MCP specification says of unknown tools.
     pub fn call(
         &self,
         name: &str,
         arguments: Option<rmcp::model::JsonObject>,
-    ) -> rmcp::model::CallToolResult {
+    ) -> Result<rmcp::model::CallToolResult, ErrorData> {
+        if !self.tools().iter().any(|t| t.name == name) {
+            let known: Vec<String> = self.tools().iter().map(|t| t.name.to_string()).collect();
+            let message = if name == "live_url" {
+                LIVE_URL_OFFLINE.to_string()
+            } else {
+                format!(
+                    "unknown tool “{}”; the tools are {}",
+                    crate::text::shorten(name, 40),
+                    known.join(", ")
+                )
+            };
+            return Err(ErrorData::invalid_params(message, None));
+        }
         let outcome = match name {
             "lookup" => tools::parse_args(
                 name,
@@ -102,19 +120,17 @@ impl StatusAtlasMcp {
                 )
                 .and_then(|a| live_url::call(a, settings)),
                 None => Err(ToolError {
-                    message: "live_url needs a serving instance: it is offered on the HTTP transport (/mcp on statusatlas serve), not over stdio".into(),
+                    message: LIVE_URL_OFFLINE.into(),
                     suggestions: Vec::new(),
                 }),
             },
+            // Only listed tools get here (see above).
             other => Err(ToolError {
-                message: format!(
-                    "there is no tool “{}”",
-                    crate::text::shorten(other, 40)
-                ),
-                suggestions: self.tools().iter().map(|t| t.name.to_string()).collect(),
+                message: format!("there is no tool “{}”", crate::text::shorten(other, 40)),
+                suggestions: Vec::new(),
             }),
         };
-        outcome.unwrap_or_else(ToolError::into_result)
+        Ok(outcome.unwrap_or_else(ToolError::into_result))
     }
 }
 
@@ -151,7 +167,7 @@ impl ServerHandler for StatusAtlasMcp {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        Ok(self.call(&request.name, request.arguments).into())
+        self.call(&request.name, request.arguments).map(Into::into)
     }
 
     async fn list_resources(

@@ -134,7 +134,11 @@ async def scenario(client, transport):
     await bad_call(client, "search", {"query": "gone", "limit": 0}, "limit")
     await bad_call(client, "list", {"protocol": "http", "class": "9xx"}, "no class")
     await bad_call(client, "list", {"protocol": 7}, "bad arguments")
-    await bad_call(client, "no-such-tool", {}, "no tool")
+    try:
+        await client.call_tool("no-such-tool", {})
+        check(False, "an unknown tool is a protocol error")
+    except MCPError as e:
+        check("unknown tool" in e.error.message, f"an unknown tool is named: {e.error.message}")
 
     if transport == "http":
         r = await good_call(client, schemas, "live_url", {"code": 418, "headers": ["X-From: python"], "accept": "json"})

@@ -249,11 +249,26 @@ fn stdio_bad_arguments_are_tool_errors_with_suggestions() {
         &server.call("list", json!({"protocol": "smtp", "class": "4xx"})),
         "4yz",
     );
-    assert_tool_error(
-        &server.call("live_url", json!({"code": "418"})),
-        "HTTP transport",
+    // Tools that are not listed are protocol errors, as the specification says.
+    let unlisted = server.request(
+        "tools/call",
+        json!({"name": "live_url", "arguments": {"code": "418"}}),
     );
-    assert_tool_error(&server.call("explode", json!({})), "no tool");
+    assert_eq!(unlisted["error"]["code"], -32602, "{unlisted}");
+    assert!(
+        unlisted["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP transport")
+    );
+    let unknown = server.request("tools/call", json!({"name": "explode", "arguments": {}}));
+    assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("lookup, compare")
+    );
     // The server is still there after all of that.
     let r = server.call("lookup", json!({"code": "200"}));
     assert_eq!(r["isError"], false);
