@@ -98,6 +98,10 @@ re!(
 re!(GENERATING_SERVER, r"^\s*Generating server:\s*(\S+)");
 re!(SAID_HOST, r"\bhost (\S+?)(?:\[[^\]]*\])? said:");
 re!(EXIM_HOST, r"\bH=(\S+)");
+re!(
+    POSTFIX_CONNECT,
+    r"\bconnect to ([^\s\[]+)\[[^\]]*\]:[0-9]+: "
+);
 re!(POSTFIX_RELAY, r"\brelay=([^,\s]+)");
 // Reply lines of a session: prefixes of curl, swaks, sendmail, lftp,
 // FileZilla, RFC examples; then exactly three digits and a space, a hyphen
@@ -231,7 +235,21 @@ struct Clue {
     protocol: Protocol,
     /// Lower is preferred.
     rank: u8,
+    reach: Reach,
     text: String,
+}
+
+/// Which findings a clue can name the hop of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Findings on its own line only (a log line names its own host).
+    Line,
+    /// Findings within the window on either side (a DSN block).
+    Around,
+    /// Findings above it (dig prints its server after the answer).
+    Above,
+    /// Findings below it (nslookup prints its server first).
+    Below,
 }
 
 struct Scanner<'a> {
@@ -290,11 +308,22 @@ impl Scanner<'_> {
         self.out.push(f);
     }
 
+    /// A hop clue for findings on the same line only.
     fn clue(&mut self, line: usize, protocol: Protocol, rank: u8, text: String) {
+        let reach = if rank == 0 {
+            Reach::Line
+        } else {
+            Reach::Around
+        };
+        self.clue_at(line, protocol, rank, reach, text);
+    }
+
+    fn clue_at(&mut self, line: usize, protocol: Protocol, rank: u8, reach: Reach, text: String) {
         self.clues.push(Clue {
             line,
             protocol,
             rank,
+            reach,
             text: crate::text::shorten(&text, super::MAX_LINE_CHARS),
         });
     }
@@ -635,7 +664,12 @@ impl Scanner<'_> {
                 0,
                 format!("the remote server {}", &c[1]),
             );
-        } else if let Some(c) = POSTFIX_RELAY.captures(text) {
+        } else if let Some(c) = POSTFIX_CONNECT.captures(text) {
+            let hop = format!("no connection could be made to {}", &c[1]);
+            self.clue(no, Protocol::Smtp, 0, hop);
+        } else if let Some(c) = POSTFIX_RELAY.captures(text)
+            && &c[1] != "none"
+        {
             self.clue(no, Protocol::Smtp, 0, format!("the relay {}", &c[1]));
         }
     }
@@ -680,9 +714,21 @@ impl Scanner<'_> {
             self.push(RawFinding::new(Protocol::Dns, "NXDOMAIN", no, text).source("dnspython"));
         }
         if let Some(c) = DIG_SERVER.captures(text) {
-            self.clue(no, Protocol::Dns, 1, format!("the DNS server {}", &c[1]));
+            self.clue_at(
+                no,
+                Protocol::Dns,
+                1,
+                Reach::Above,
+                format!("the DNS server {}", &c[1]),
+            );
         } else if let Some(c) = NSLOOKUP_SERVER.captures(text) {
-            self.clue(no, Protocol::Dns, 1, format!("the DNS server {}", &c[1]));
+            self.clue_at(
+                no,
+                Protocol::Dns,
+                1,
+                Reach::Below,
+                format!("the DNS server {}", &c[1]),
+            );
         }
     }
 
@@ -738,7 +784,8 @@ impl Scanner<'_> {
         }
         self.grpcurl_error = text.trim() == "ERROR:";
         if let Some(c) = GRPC_PEER.captures(text) {
-            self.clue(no, Protocol::Grpc, 0, format!("the server at {}", &c[1]));
+            let hop = format!("the server at {}", &c[1]);
+            self.clue_at(no, Protocol::Grpc, 0, Reach::Around, hop);
         } else if GRPC_NO_CONNECTION.is_match(text) {
             self.clue(
                 no,
@@ -844,6 +891,12 @@ impl Scanner<'_> {
             let best = self.clues[from..to]
                 .iter()
                 .filter(|c| c.protocol == f.protocol)
+                .filter(|c| match c.reach {
+                    Reach::Line => c.line == f.line,
+                    Reach::Around => true,
+                    Reach::Above => c.line >= f.line,
+                    Reach::Below => c.line <= f.line,
+                })
                 .min_by_key(|c| (c.line != f.line, c.rank, c.line.abs_diff(f.line)));
             f.hop = best.map(|c| c.text.clone());
             if f.protocol == Protocol::Smtp
@@ -1183,6 +1236,17 @@ mod tests {
         );
         none(
             ";; Version: 0; flags: ; UDP size: 1232 B; ext-rcode: NOERROR\n;; Query time: 404 msec",
+        );
+        // dig names its server after the answer, nslookup before it.
+        let t = ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 1\n;; SERVER: 192.0.2.53#53(192.0.2.53) (UDP)\n\n;; ->>HEADER<<- opcode: QUERY, status: SERVFAIL, id: 2\n;; SERVER: 198.51.100.53#53(198.51.100.53) (UDP)\nServer:\t\t203.0.113.53\nAddress:\t203.0.113.53#53\n\n** server can't find x.example.test: REFUSED";
+        let hops: Vec<String> = scan(t).into_iter().map(|f| f.hop.unwrap()).collect();
+        assert_eq!(
+            hops,
+            [
+                "the DNS server 192.0.2.53",
+                "the DNS server 198.51.100.53",
+                "the DNS server 203.0.113.53"
+            ]
         );
     }
 

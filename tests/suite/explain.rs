@@ -253,28 +253,33 @@ fn nothing_from_the_input_reaches_a_terminal_as_a_control_sequence() {
     assert_eq!(f.code, "502");
 }
 
+/// A quarter of the input limit: large enough to show that nothing is
+/// quadratic, small enough for a debug build beside the other tests (the
+/// benchmark in bench/lib measures 256 KiB against 1 MiB).
+const LARGE: usize = MAX_INPUT_BYTES / 4;
+
 #[test]
-fn a_megabyte_of_hostile_lines_is_read() {
-    // Long lines of near-misses for every recogniser, up to the limit.
+fn a_large_input_of_hostile_lines_is_read() {
+    // Long lines of near-misses for every recogniser.
     let line = "< HTTP/1.1 4O4 said: 55O 5.1 code = Unavail status: NXDOMAI close 99999 SIP/2.0 9 ";
     let mut text = String::new();
-    while text.len() + line.len() < MAX_INPUT_BYTES {
+    while text.len() + line.len() < LARGE {
         text.push_str(line);
     }
     let x = explain(text.as_bytes()).unwrap();
     assert!(x.findings.is_empty(), "{:?}", x.findings.first());
-    let many = "250-x\n".repeat(MAX_INPUT_BYTES / 6);
+    let many = "250-x\n".repeat(LARGE / 6);
     assert!(explain(many.as_bytes()).is_ok());
 }
 
 #[test]
-fn a_megabyte_of_codes_is_read_whole() {
+fn a_large_input_of_codes_is_read_whole() {
     // Tens of thousands of findings and hop clues: the hop and diagnosis
     // passes must stay linear, and every code is still reported.
     let block = "host mx.example.net[192.0.2.25] said: 550 5.1.1 no\nRemote-MTA: dns; mx.example.net\nStatus: 4.4.1\n";
-    let text = block.repeat(MAX_INPUT_BYTES / block.len());
+    let text = block.repeat(LARGE / block.len());
     let x = explain(text.as_bytes()).unwrap();
-    assert_eq!(x.findings.len(), 3 * (MAX_INPUT_BYTES / block.len()));
+    assert_eq!(x.findings.len(), 3 * (LARGE / block.len()));
     assert!(x.summary.earlier_failures.len() <= 11);
     // A MIME message of many small base64 parts.
     let mut mime = String::from(
@@ -282,12 +287,12 @@ fn a_megabyte_of_codes_is_read_whole() {
     );
     let part =
         "--b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nNTUwIDUuMS4xIG5v\n";
-    while mime.len() + part.len() + 6 < MAX_INPUT_BYTES {
+    while mime.len() + part.len() + 6 < LARGE {
         mime.push_str(part);
     }
     mime.push_str("--b--\n");
     let x = explain(mime.as_bytes()).unwrap();
-    assert!(x.findings.len() > 10_000, "{}", x.findings.len());
+    assert!(x.findings.len() > 2_500, "{}", x.findings.len());
 }
 
 fn cli(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
