@@ -6,8 +6,8 @@
 # chromium, nginx, curl, wget, python3 (with venv) and Node.js when missing, the
 # Debian libraries whose status constants the suite checks (Go's source, Rack,
 # Symfony HttpFoundation, Apache HttpCore 5), the PyPI packages of
-# scripts/requirements-test.txt into .venv/, and the npm packages of e2e/ from
-# its lock file. Plain `cargo test` runs everything that needs only Rust.
+# scripts/requirements-test.txt into .venv/, and the npm packages of e2e/ and
+# mcp-test/ from their lock files. Plain `cargo test` runs everything that needs only Rust.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
@@ -40,6 +41,10 @@ fi
 
 if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ] || [ ! -d e2e/node_modules/badge-maker ]; then
   (cd e2e && npm ci --no-audit --no-fund)
+fi
+
+if [ ! -d mcp-test/node_modules/@modelcontextprotocol/sdk ] || [ ! -d mcp-test/node_modules/@modelcontextprotocol/inspector ]; then
+  (cd mcp-test && npm ci --no-audit --no-fund)
 fi
 
 cargo test --locked -- --include-ignored

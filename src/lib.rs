@@ -9,6 +9,8 @@ pub mod cli;
 pub mod compare;
 pub mod explain;
 pub mod export;
+pub mod markdown;
+pub mod mcp;
 pub mod relations;
 pub mod search;
 pub mod text;

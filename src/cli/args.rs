@@ -110,7 +110,12 @@ pub enum Sub {
         /// Most connections open at once per listener; more wait for a free slot.
         #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
         max_connections: u32,
+        /// Do not serve the MCP endpoint (/mcp).
+        #[arg(long)]
+        no_mcp: bool,
     },
+    /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
+    Mcp,
     /// Write the whole site as static files for any web server or CDN.
     Export {
         /// The folder to write (must be empty unless --force).
@@ -143,6 +148,7 @@ impl Sub {
     pub fn text_only(&self) -> Option<&'static str> {
         match self {
             Sub::Serve { .. } => Some("serve"),
+            Sub::Mcp => Some("mcp"),
             Sub::Completions { .. } => Some("completions"),
             Sub::Man => Some("man"),
             Sub::GenerateAssets { .. } => Some("generate-assets"),

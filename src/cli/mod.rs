@@ -10,6 +10,7 @@
 pub mod args;
 pub mod error;
 mod explain;
+mod mcp;
 mod render;
 
 use crate::catalog::{Entry, Protocol, catalog};
@@ -229,6 +230,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             live_base_url,
             no_live,
             max_connections,
+            no_mcp,
         }) => {
             let live = crate::web::live::LiveConfig {
                 max_delay: live_max_delay,
@@ -253,9 +255,11 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                     max_connections: max_connections as usize,
                     ..Default::default()
                 },
+                mcp: !no_mcp,
             })
             .map_err(|e| CliError::Serve(e.to_string()))
         }
+        Some(Sub::Mcp) => mcp::run(),
         Some(Sub::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "statusatlas", out);

@@ -52,6 +52,8 @@ pub struct AppState {
     /// commands on code pages: this site's own by default, another listener's
     /// with `--live-addr`, none with `--no-live`.
     pub live_base_url: Option<String>,
+    /// Whether `/mcp` (the MCP server on Streamable HTTP) is served.
+    pub mcp: bool,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             cache: Arc::new(ResponseCache::new(cache::CACHE_BYTES)),
             live: live::Limits::new(config),
             live_base_url: Some(base_url.trim_end_matches('/').to_string()),
+            mcp: true,
         }
     }
 
@@ -270,10 +273,28 @@ pub fn router_with(state: Arc<AppState>, with_live: bool) -> Router {
         .merge(badges(&state))
         .merge(docs())
         .with_state(state.clone());
+    if state.mcp {
+        groups = groups.merge(mcp_router(&state));
+    }
     if with_live {
         groups = groups.merge(live_router(state));
     }
     with_slash_rule(groups)
+}
+
+/// `/mcp`: the MCP server on Streamable HTTP (read-only, no sessions, Origin
+/// checked), with the API's JSON errors and policies. Its `live_url` tool
+/// points at the live origin.
+fn mcp_router(state: &Arc<AppState>) -> Router {
+    crate::mcp::http::routes(crate::mcp::LiveSettings {
+        base_url: state.base_url.clone(),
+        live_base_url: state.live_base_url.clone(),
+        config: state.live.config.clone(),
+    })
+    .layer(axum::middleware::from_fn(json_errors))
+    .layer(cors())
+    .layer(csp(CSP_PAGES))
+    .layer(deny_framing())
 }
 
 /// The live endpoints alone, with the shared policies: what a listener of
@@ -383,6 +404,8 @@ pub struct ServeConfig {
     pub live_listener: LiveListener,
     /// Bounds on every listener's connections.
     pub connections: ConnectionLimits,
+    /// Whether `/mcp` is served.
+    pub mcp: bool,
 }
 
 impl ServeConfig {
@@ -394,6 +417,7 @@ impl ServeConfig {
             live: live::LiveConfig::default(),
             live_listener: LiveListener::Shared,
             connections: ConnectionLimits::default(),
+            mcp: true,
         }
     }
 }
@@ -445,10 +469,10 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             LiveListener::Separate { .. } => separate.as_ref().map(|(_, _, o)| o.clone()),
             LiveListener::Off => None,
         };
-        let state = Arc::new(
-            AppState::with_live(&base, config.live.clone().for_address(live_at.ip()))
-                .with_live_base_url(live_base.as_deref()),
-        );
+        let mut state = AppState::with_live(&base, config.live.clone().for_address(live_at.ip()))
+            .with_live_base_url(live_base.as_deref());
+        state.mcp = config.mcp;
+        let state = Arc::new(state);
         let with_live = matches!(config.live_listener, LiveListener::Shared);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let signal = async move {

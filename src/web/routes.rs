@@ -72,6 +72,9 @@ pub const API_DOCS: &str = "/api/docs";
 /// Everything under this prefix is the API (robots.txt keeps crawlers out).
 pub const API: &str = "/api/";
 
+/// The MCP server on Streamable HTTP.
+pub const MCP: &str = "/mcp";
+
 typed_paths! {
     /// `/http/`: the index of a protocol.
     ProtocolIndex "/{protocol}/" { protocol }

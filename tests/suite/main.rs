@@ -13,6 +13,7 @@ mod explain;
 mod export;
 mod hardening;
 mod live;
+mod mcp;
 mod protocols;
 mod search;
 mod support;

@@ -312,6 +312,16 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
     )))
 }
 
+/// Checks the options of a `/status/...` query string (`delay`, `body`,
+/// `header`, `suppress_body`, `fault`, `close`, `after`, `reason`) the way
+/// the endpoint reads them, without answering: the message of the first
+/// problem, for tools that build live URLs.
+pub fn check_options(query: &str, config: &LiveConfig) -> Result<(), String> {
+    policy::parse(Some(query), config)
+        .map(|_| ())
+        .map_err(|e| e.message)
+}
+
 /// `/status/{codes}`: see the module documentation.
 pub async fn status(
     routes::LiveStatus { codes: spec }: routes::LiveStatus,
