@@ -261,20 +261,18 @@ pub fn live_router(state: Arc<AppState>) -> Router {
 }
 
 /// The explain page: a form and its answer, never cached (the answer
-/// depends on the text, which is not stored), with the larger body limit
-/// of [`EXPLAIN_BODY_LIMIT`].
+/// depends on the text, which is not stored). Its body limit,
+/// [`EXPLAIN_BODY_LIMIT`], is kept by the form handler itself, which reads
+/// at most that much and otherwise answers 413 with the form again.
 fn explain_page() -> Router<State> {
-    bounded(
-        Router::new()
-            .typed_get(explain::page)
-            .typed_post(explain::page_post),
-        EXPLAIN_BODY_LIMIT,
-    )
-    .layer(cache_control("no-store"))
-    .layer(axum::middleware::from_fn(html_errors))
-    .layer(cors())
-    .layer(csp(CSP_PAGES))
-    .layer(deny_framing())
+    Router::new()
+        .typed_get(explain::page)
+        .typed_post(explain::page_post)
+        .layer(cache_control("no-store"))
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(cors())
+        .layer(csp(CSP_PAGES))
+        .layer(deny_framing())
 }
 
 /// `POST /api/v1/explain`: JSON errors, any origin, never cached, with the

@@ -190,6 +190,24 @@ async fn bad_input_gets_the_page_again_with_a_message_and_a_4xx() {
             "{words}"
         );
     }
+    // A form body over the route's limit: the page again, 413.
+    let r = post(
+        "/explain",
+        "application/x-www-form-urlencoded",
+        vec![b'a'; EXPLAIN_BODY_LIMIT + 1],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = body_text(r).await;
+    assert!(
+        page.contains(r#"<p class="note error" role="alert">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("larger than the {EXPLAIN_BODY_LIMIT} bytes")),
+        "{page}"
+    );
+    assert!(page.contains(r#"<textarea id="text" name="text""#));
     // No field at all is empty text.
     let r = post(
         "/explain",
