@@ -29,7 +29,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         compare_codes,
         compare_cross,
         search_codes,
-        full_catalog
+        full_catalog,
+        super::explain::api
     ),
     components(schemas(ErrorBody))
 )]

@@ -44,7 +44,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable machine-readable code: not_found, bad_request,
-    /// method_not_allowed, uri_too_long, not_implemented, rate_limited,
+    /// method_not_allowed, uri_too_long, too_large, unsupported_media_type,
+    /// empty, binary, invalid_utf8, invalid_har, not_implemented, rate_limited,
     /// too_many_delayed, internal.
     #[schema(value_type = String)]
     pub code: &'static str,

@@ -124,6 +124,67 @@ async fn errors(format: ErrorFormat, request: Request, next: Next) -> Response {
     response
 }
 
+/// The request body limit of every route group but the explain routes, in
+/// bytes (16 KiB): no other route reads a body.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// The request body limit of the explain routes, in bytes: room for
+/// `explain::MAX_INPUT_BYTES` (1 MiB) of text in any encoding they accept.
+/// A form field's percent-encoding and a JSON string's `\u` escapes of
+/// characters beyond the Basic Multilingual Plane at most triple the bytes;
+/// 1 KiB more covers the field name or the JSON around the text.
+pub const EXPLAIN_BODY_LIMIT: usize = 3 * crate::explain::MAX_INPUT_BYTES + 1024;
+
+/// The 413 answer of a body over `limit` bytes.
+pub fn body_too_large(limit: usize) -> WebError {
+    WebError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("The request body is larger than the {limit} bytes accepted here."),
+    )
+}
+
+/// Bounds the request body to `limit` bytes (the group's limit): a declared
+/// `Content-Length` over it is refused at once with a 413 [`WebError`],
+/// which the group's error layer renders; any other body stops with an
+/// error once it passes the limit, so a handler reading it (with
+/// [`read_body`]) answers 413 too.
+pub async fn limit_body(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return body_too_large(limit).into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Reads a whole request body of at most `limit` bytes. Errors: 413 when
+/// it is longer, 400 when the connection fails mid-body.
+pub async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, WebError> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(s) = source {
+            if s.is::<http_body_util::LengthLimitError>() {
+                return body_too_large(limit);
+            }
+            source = s.source();
+        }
+        WebError::bad_request(format!("The request body could not be read: {e}."))
+    })
+}
+
 /// A content security policy.
 pub fn csp(policy: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(

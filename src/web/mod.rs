@@ -4,10 +4,11 @@
 //!
 //! Every URL is a typed path in [`routes`]; each group below registers its
 //! routes from those definitions and adds its own layers: content security
-//! policy and framing, CORS, cache policy and the response cache, and the
-//! error format. What every response shares (access log, timeout, body
-//! limit, compression, `nosniff`, Referrer-Policy) is applied once,
-//! outermost.
+//! policy and framing, CORS, cache policy and the response cache, the
+//! request body limit (16 KiB; the explain routes take up to 3 MiB + 1 KiB so
+//! that 1 MiB of text fits in any encoding they accept) and the error format.
+//! What every response shares (access log, timeout, compression, `nosniff`,
+//! Referrer-Policy) is applied once, outermost.
 
 pub mod api;
 pub mod badge;
@@ -15,6 +16,7 @@ pub mod cache;
 pub mod cors;
 pub mod embed;
 pub mod error;
+pub mod explain;
 pub mod layers;
 pub mod live;
 pub mod pages;
@@ -31,7 +33,8 @@ use axum_extra::routing::RouterExt;
 use axum_extra::routing::TypedPath;
 use cache::{ASSET_CACHE, PAGE_CACHE, ResponseCache};
 use layers::{
-    CSP_DOCS, CSP_EMBED, CSP_PAGES, cache_control, csp, deny_framing, html_errors, json_errors,
+    BODY_LIMIT, CSP_DOCS, CSP_EMBED, CSP_PAGES, EXPLAIN_BODY_LIMIT, cache_control, csp,
+    deny_framing, html_errors, json_errors,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -109,6 +112,15 @@ fn cached(router: Router<State>, state: &State, policy: &'static str) -> Router<
         ))
 }
 
+/// The group's request body limit, inside its error layer so that a 413
+/// comes in the group's error format.
+fn bounded<S: Clone + Send + Sync + 'static>(router: Router<S>, limit: usize) -> Router<S> {
+    router.layer(axum::middleware::from_fn_with_state(
+        limit,
+        layers::limit_body,
+    ))
+}
+
 /// The data is public and embeds fetch it: every group answers any origin.
 /// It sits inside each group's CSP and framing layers, so preflight answers
 /// carry them too.
@@ -141,7 +153,7 @@ fn pages(state: &State) -> Router<State> {
         .typed_get(site::sitemap)
         .typed_get(site::robots)
         .fallback(pages::not_found_page);
-    cached(routes, state, PAGE_CACHE)
+    bounded(cached(routes, state, PAGE_CACHE), BODY_LIMIT)
         .layer(axum::middleware::from_fn(html_errors))
         .layer(cors())
         .layer(csp(CSP_PAGES))
@@ -150,11 +162,14 @@ fn pages(state: &State) -> Router<State> {
 
 /// Stylesheets, the site script and the icon: long-lived, never framed.
 fn assets(state: &State) -> Router<State> {
-    cached(Router::new().typed_get(site::asset), state, ASSET_CACHE)
-        .layer(axum::middleware::from_fn(html_errors))
-        .layer(cors())
-        .layer(csp(CSP_PAGES))
-        .layer(deny_framing())
+    bounded(
+        cached(Router::new().typed_get(site::asset), state, ASSET_CACHE),
+        BODY_LIMIT,
+    )
+    .layer(axum::middleware::from_fn(html_errors))
+    .layer(cors())
+    .layer(csp(CSP_PAGES))
+    .layer(deny_framing())
 }
 
 /// The JSON API, the OpenAPI document and the oEmbed provider: JSON errors,
@@ -171,7 +186,7 @@ fn api(state: &State) -> Router<State> {
         .typed_get(api::openapi)
         .typed_get(embed::oembed)
         .route(routes::ApiElsewhere::PATH, any(api::api_not_found));
-    cached(routes, state, PAGE_CACHE)
+    bounded(cached(routes, state, PAGE_CACHE), BODY_LIMIT)
         .layer(axum::middleware::from_fn(json_errors))
         .layer(cors())
         .layer(csp(CSP_PAGES))
@@ -190,7 +205,7 @@ fn iframes(state: &State) -> Router<State> {
             routes::EmbedCompareCross::PATH,
             get(embed::iframe_compare::<routes::EmbedCompareCross>),
         );
-    cached(routes, state, PAGE_CACHE)
+    bounded(cached(routes, state, PAGE_CACHE), BODY_LIMIT)
         .layer(axum::middleware::from_fn(html_errors))
         .layer(cors())
         .layer(csp(CSP_EMBED))
@@ -210,7 +225,7 @@ fn widgets(state: &State) -> Router<State> {
             get(embed::fragment_compare::<routes::FragmentCompareCross>),
         )
         .typed_get(embed::embed_js);
-    cached(routes, state, PAGE_CACHE)
+    bounded(cached(routes, state, PAGE_CACHE), BODY_LIMIT)
         .layer(axum::middleware::from_fn(json_errors))
         .layer(cors())
         .layer(csp(CSP_PAGES))
@@ -219,10 +234,13 @@ fn widgets(state: &State) -> Router<State> {
 
 /// Badges: cached for a day, usable from any origin.
 fn badges(state: &State) -> Router<State> {
-    cached(
-        Router::new().typed_get(badge::badge),
-        state,
-        badge::BADGE_CACHE,
+    bounded(
+        cached(
+            Router::new().typed_get(badge::badge),
+            state,
+            badge::BADGE_CACHE,
+        ),
+        BODY_LIMIT,
     )
     .layer(axum::middleware::from_fn(html_errors))
     .layer(cors())
@@ -234,13 +252,41 @@ fn badges(state: &State) -> Router<State> {
 /// bodies sent exactly as built. A router of its own so that it can be
 /// served on a listener of its own.
 pub fn live_router(state: Arc<AppState>) -> Router {
+    bounded(
+        Router::new().route(routes::LiveStatus::PATH, any(live::status)),
+        BODY_LIMIT,
+    )
+    .layer(axum::middleware::from_fn(json_errors))
+    .layer(cors())
+    .layer(csp(live::CSP_LIVE))
+    .layer(deny_framing())
+    .with_state(state)
+}
+
+/// The explain page: a form and its answer, never cached (the answer
+/// depends on the text, which is not stored). Its body limit,
+/// [`EXPLAIN_BODY_LIMIT`], is kept by the form handler itself, which reads
+/// at most that much and otherwise answers 413 with the form again.
+fn explain_page() -> Router<State> {
     Router::new()
-        .route(routes::LiveStatus::PATH, any(live::status))
+        .typed_get(explain::page)
+        .typed_post(explain::page_post)
+        .layer(cache_control("no-store"))
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(cors())
+        .layer(csp(CSP_PAGES))
+        .layer(deny_framing())
+}
+
+/// `POST /api/v1/explain`: JSON errors, any origin, never cached, with the
+/// larger body limit of [`EXPLAIN_BODY_LIMIT`].
+fn explain_api() -> Router<State> {
+    bounded(Router::new().typed_post(explain::api), EXPLAIN_BODY_LIMIT)
+        .layer(cache_control("no-store"))
         .layer(axum::middleware::from_fn(json_errors))
         .layer(cors())
-        .layer(csp(live::CSP_LIVE))
+        .layer(csp(CSP_PAGES))
         .layer(deny_framing())
-        .with_state(state)
 }
 
 /// The API browser (Swagger UI, served from the binary).
@@ -248,8 +294,7 @@ fn docs() -> Router<State> {
     let ui = utoipa_swagger_ui::SwaggerUi::new(routes::API_DOCS).config(
         utoipa_swagger_ui::Config::from(routes::OpenApiJson.to_string()),
     );
-    Router::<State>::new()
-        .merge(ui)
+    bounded(Router::<State>::new().merge(ui), BODY_LIMIT)
         .layer(axum::middleware::from_fn(html_errors))
         .layer(cors())
         .layer(csp(CSP_DOCS))
@@ -268,6 +313,8 @@ pub fn router_with(state: Arc<AppState>, with_live: bool) -> Router {
         .merge(pages(&state))
         .merge(assets(&state))
         .merge(api(&state))
+        .merge(explain_page())
+        .merge(explain_api())
         .merge(iframes(&state))
         .merge(widgets(&state))
         .merge(badges(&state))
@@ -286,11 +333,14 @@ pub fn router_with(state: Arc<AppState>, with_live: bool) -> Router {
 /// checked), with the API's JSON errors and policies. Its `live_url` tool
 /// points at the live origin.
 fn mcp_router(state: &Arc<AppState>) -> Router {
-    crate::mcp::http::routes(crate::mcp::LiveSettings {
-        base_url: state.base_url.clone(),
-        live_base_url: state.live_base_url.clone(),
-        config: state.live.config.clone(),
-    })
+    bounded(
+        crate::mcp::http::routes(crate::mcp::LiveSettings {
+            base_url: state.base_url.clone(),
+            live_base_url: state.live_base_url.clone(),
+            config: state.live.config.clone(),
+        }),
+        crate::mcp::http::MAX_BODY_BYTES,
+    )
     .layer(axum::middleware::from_fn(json_errors))
     .layer(cors())
     .layer(csp(CSP_PAGES))
@@ -317,12 +367,11 @@ fn with_slash_rule(groups: Router) -> Router {
 }
 
 /// What every response shares, applied once, outermost: compression of
-/// dynamic responses, the body limit, the timeout, `nosniff`, the
+/// dynamic responses, the timeout, `nosniff`, the
 /// Referrer-Policy and the access log.
 fn shared(router: Router) -> Router {
     router
         .layer(tower_http::compression::CompressionLayer::new().compress_when(CompressUnlessMarked))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

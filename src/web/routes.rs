@@ -64,6 +64,10 @@ static_paths! {
     ApiCatalog "/api/v1/catalog.json"
     /// The OpenAPI 3.1 document.
     OpenApiJson "/api/openapi.json"
+    /// The explain page: a form (GET) and its result (POST, field `text`).
+    Explain "/explain"
+    /// Explains a transcript sent as `text/plain` or JSON `{"text": ...}`.
+    ApiExplain "/api/v1/explain"
 }
 
 /// The API browser (Swagger UI) is mounted under this path.

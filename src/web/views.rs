@@ -685,3 +685,89 @@ pub fn html(template: &impl Template) -> Result<Response, WebError> {
         })
         .map_err(|e| WebError::internal(format!("could not render the page: {e}")))
 }
+
+/// The explain page: the form, and the answer or what is wrong with the text.
+#[derive(Template)]
+#[template(path = "explain.html")]
+pub struct ExplainPage {
+    pub head: Head,
+    /// Where the form posts.
+    pub action: String,
+    /// The input limit in words ("1 MiB").
+    pub limit: String,
+    /// The submitted text, shown again in the form (escaped).
+    pub text: String,
+    pub error: Option<String>,
+    pub findings: Vec<ExplainFinding>,
+    pub summary: Option<ExplainSummary>,
+}
+
+/// One finding as the explain page shows it.
+pub struct ExplainFinding {
+    pub line: usize,
+    pub text: String,
+    pub protocol: &'static str,
+    /// "HTTP 407", "DNS NXDOMAIN (RCODE 3)".
+    pub label: String,
+    pub code: String,
+    pub phrase: String,
+    pub meaning: String,
+    pub link: Option<String>,
+    pub hop: Option<String>,
+}
+
+impl ExplainFinding {
+    pub fn of(f: &crate::explain::Finding) -> ExplainFinding {
+        ExplainFinding {
+            line: f.line,
+            text: f.text.clone(),
+            protocol: f.protocol.name(),
+            label: crate::explain::finding_label(f),
+            code: f.code.clone(),
+            phrase: f
+                .phrase
+                .clone()
+                .unwrap_or_else(|| "(not in the catalog)".into()),
+            meaning: f.meaning.clone().unwrap_or_default(),
+            link: f.link.clone(),
+            hop: f.hop.clone(),
+        }
+    }
+}
+
+/// The diagnosis as the explain page shows it.
+pub struct ExplainSummary {
+    pub count: usize,
+    /// "HTTP 200 OK (line 12)", when a code was found.
+    pub outcome: Option<String>,
+    /// Success, transient failure, permanent failure...
+    pub verdict: Option<&'static str>,
+    pub hop: Option<String>,
+    pub advice: Option<String>,
+    pub earlier: Vec<String>,
+    pub diagnosis: String,
+}
+
+impl ExplainSummary {
+    pub fn of(s: &crate::explain::Summary) -> ExplainSummary {
+        ExplainSummary {
+            count: s.count,
+            outcome: s.outcome.as_ref().map(|o| {
+                let phrase = o.phrase.as_deref().unwrap_or("");
+                format!(
+                    "{} {} {} (line {})",
+                    o.protocol.name(),
+                    o.code,
+                    phrase,
+                    o.line
+                )
+                .replace("  ", " ")
+            }),
+            verdict: s.outcome.as_ref().map(|o| o.verdict.label()),
+            hop: s.outcome.as_ref().and_then(|o| o.hop.clone()),
+            advice: s.outcome.as_ref().and_then(|o| o.advice.clone()),
+            earlier: s.earlier_failures.clone(),
+            diagnosis: s.diagnosis.clone(),
+        }
+    }
+}

@@ -395,13 +395,13 @@ fn cli_exit_codes_and_json_errors() {
 
 /// `statusatlas serve` on a free port, for real clients to talk to; stopped
 /// when dropped.
-struct Server {
+pub struct Server {
     child: std::process::Child,
-    base: String,
+    pub base: String,
 }
 
 impl Server {
-    fn start() -> Server {
+    pub fn start() -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

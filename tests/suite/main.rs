@@ -10,6 +10,7 @@ mod constants;
 mod documents;
 mod embed;
 mod explain;
+mod explain_web;
 mod export;
 mod hardening;
 mod live;
