@@ -371,7 +371,14 @@ fn with_slash_rule(groups: Router) -> Router {
 /// Referrer-Policy and the access log.
 fn shared(router: Router) -> Router {
     router
-        .layer(tower_http::compression::CompressionLayer::new().compress_when(CompressUnlessMarked))
+        // The same levels as the cached variants (gzip 6, brotli 6): the
+        // library's default brotli level (11) costs tens of MiB per response
+        // being compressed at once.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Precise(cache::COMPRESSION_LEVEL))
+                .compress_when(CompressUnlessMarked),
+        )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
