@@ -334,44 +334,9 @@ const TRY_LATER: Option<&str> = Some("transient failure: try again later");
 const DO_NOT_REPEAT: Option<&str> = Some("permanent failure: do not repeat as is");
 
 /// RFC 5321 section 4.2.1 (and RFC 3463 section 3.1 for the class digit of
-/// enhanced codes, which reads the same).
-const SMTP_CLASSES: &[ClassDef] = &[
-    class(
-        '1',
-        "Positive Preliminary",
-        Outcome::Progress,
-        PRELIMINARY,
-        MORE_COMMANDS,
-    ),
-    class(
-        '2',
-        "Positive Completion",
-        Outcome::Success,
-        COMMAND_SUCCEEDED,
-        SUCCESS,
-    ),
-    class(
-        '3',
-        "Positive Intermediate",
-        Outcome::Intermediate,
-        MORE_INPUT,
-        MORE_COMMANDS,
-    ),
-    class(
-        '4',
-        "Transient Negative Completion",
-        Outcome::Transient,
-        TRANSIENT,
-        TRY_LATER,
-    ),
-    class(
-        '5',
-        "Permanent Negative Completion",
-        Outcome::Failure,
-        PERMANENT,
-        DO_NOT_REPEAT,
-    ),
-];
+/// enhanced codes, which reads the same): the reply classes SMTP took from
+/// FTP, which are FTP's first five.
+const SMTP_CLASSES: &[ClassDef] = FTP_CLASSES.split_at(5).0;
 
 /// RFC 959 section 4.2, and RFC 2228 section 4 for the protected replies.
 const FTP_CLASSES: &[ClassDef] = &[

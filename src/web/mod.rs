@@ -376,7 +376,9 @@ fn shared(router: Router) -> Router {
         // being compressed at once.
         .layer(
             tower_http::compression::CompressionLayer::new()
-                .quality(tower_http::CompressionLevel::Precise(cache::COMPRESSION_LEVEL))
+                .quality(tower_http::CompressionLevel::Precise(
+                    cache::COMPRESSION_LEVEL,
+                ))
                 .compress_when(CompressUnlessMarked),
         )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
