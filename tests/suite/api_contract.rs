@@ -18,6 +18,7 @@ async fn openapi_spec_validator_finds_the_document_valid() {
         .output()
         .await
         .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(
         out.status.success(),
         "{}{}",
@@ -31,6 +32,7 @@ async fn openapi_spec_validator_finds_the_document_valid() {
 async fn schemathesis_with_every_check_finds_no_failure() {
     let addr = start(LiveConfig::default()).await;
     let tool = crate::support::venv_python().with_file_name("schemathesis");
+    let dir = tempdir();
     let out = tokio::process::Command::new(tool)
         .args([
             "run",
@@ -44,10 +46,11 @@ async fn schemathesis_with_every_check_finds_no_failure() {
             "--no-color",
         ])
         .env("SCHEMATHESIS_TELEMETRY", "false")
-        .current_dir(tempdir())
+        .current_dir(&dir)
         .output()
         .await
         .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && report.contains("No issues found"),
