@@ -183,14 +183,18 @@ pub async fn serve_with(
                 }
             }
         };
-        let app = app
-            .clone()
-            .layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+        // The router is shared as it is: the peer address travels in each
+        // request's extensions (what axum's `Extension` layer would put
+        // there), so a connection costs no copy of the route table.
+        let app = app.clone();
         let accepted_at = Instant::now();
         let activity = Arc::new(Activity::default());
         let seen = activity.clone();
         let service = hyper::service::service_fn(
-            move |request: axum::http::Request<hyper::body::Incoming>| {
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
                 let app = app.clone();
                 let activity = seen.clone();
                 async move {
