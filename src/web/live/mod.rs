@@ -566,7 +566,7 @@ fn switching_protocols(
         after: o.after,
         reason: o.reason.unwrap_or_default(),
     };
-    ws.max_message_size(websocket::MAX_MESSAGE)
+    ws.max_message_size(websocket::MAX_FRAME)
         .max_frame_size(websocket::MAX_FRAME)
         .on_upgrade(move |socket| websocket::session(socket, script, slot))
 }

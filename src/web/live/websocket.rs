@@ -145,6 +145,19 @@ pub async fn session(mut socket: WebSocket, script: Script, _slot: Slot) {
                 return;
             }
         };
+        // The message cap is checked here, on a whole message the protocol
+        // layer has read to its end, so the closing handshake that follows
+        // stays clean; the protocol layer itself only stops what exceeds
+        // MAX_FRAME, after which the stream cannot be read any further.
+        let size = match &message {
+            Message::Text(t) => t.len(),
+            Message::Binary(b) => b.len(),
+            _ => 0,
+        };
+        if size > MAX_MESSAGE {
+            close_with(&mut socket, 1009, "message too big").await;
+            return;
+        }
         let reply = match message {
             Message::Text(t) => Message::Text(t),
             Message::Binary(b) => Message::Binary(b),
