@@ -113,6 +113,10 @@ pub enum Sub {
         /// Do not serve the MCP endpoint (/mcp).
         #[arg(long)]
         no_mcp: bool,
+        /// Serve the live gRPC service (statusatlas.live.v1.Live, with
+        /// reflection) on this address, such as 127.0.0.1:50051; off unless given.
+        #[arg(long, value_name = "ADDR")]
+        grpc_addr: Option<String>,
     },
     /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
     Mcp,

@@ -231,6 +231,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             no_live,
             max_connections,
             no_mcp,
+            grpc_addr,
         }) => {
             let live = crate::web::live::LiveConfig {
                 max_delay: live_max_delay,
@@ -256,6 +257,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                     ..Default::default()
                 },
                 mcp: !no_mcp,
+                grpc_addr,
             })
             .map_err(|e| CliError::Serve(e.to_string()))
         }

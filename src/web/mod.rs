@@ -57,6 +57,9 @@ pub struct AppState {
     pub live_base_url: Option<String>,
     /// Whether `/mcp` (the MCP server on Streamable HTTP) is served.
     pub mcp: bool,
+    /// Where the live gRPC service listens (`host:port`, for the grpcurl
+    /// commands on gRPC code pages), when `--grpc-addr` is given.
+    pub grpc_addr: Option<String>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             live: live::Limits::new(config),
             live_base_url: Some(base_url.trim_end_matches('/').to_string()),
             mcp: true,
+            grpc_addr: None,
         }
     }
 
@@ -464,6 +468,8 @@ pub struct ServeConfig {
     pub connections: ConnectionLimits,
     /// Whether `/mcp` is served.
     pub mcp: bool,
+    /// Where the live gRPC service listens (`--grpc-addr`); None: nowhere.
+    pub grpc_addr: Option<String>,
 }
 
 impl ServeConfig {
@@ -476,6 +482,7 @@ impl ServeConfig {
             live_listener: LiveListener::Shared,
             connections: ConnectionLimits::default(),
             mcp: true,
+            grpc_addr: None,
         }
     }
 }
@@ -521,6 +528,10 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             }
             _ => None,
         };
+        let grpc = match &config.grpc_addr {
+            Some(addr) => Some(bind(addr.clone()).await?),
+            None => None,
+        };
         let live_at = separate.as_ref().map_or(local, |(_, at, _)| *at);
         let live_base = match &config.live_listener {
             LiveListener::Shared => Some(base.clone()),
@@ -530,6 +541,9 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
         let mut state = AppState::with_live(&base, config.live.clone().for_address(live_at.ip()))
             .with_live_base_url(live_base.as_deref());
         state.mcp = config.mcp;
+        state.grpc_addr = grpc
+            .as_ref()
+            .map(|(_, at)| crate::live_grpc::public_addr(*at, &base));
         let state = Arc::new(state);
         let with_live = matches!(config.live_listener, LiveListener::Shared);
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -547,6 +561,20 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             until_stopped(stopped.clone()),
             config.connections,
         );
+        let grpc = async {
+            if let Some((l, at)) = grpc {
+                tracing::info!("live gRPC service listening on {at} (plaintext HTTP/2)");
+                let routes =
+                    crate::live_grpc::router(config.live.clone().for_address(at.ip()), &base);
+                serve_with(
+                    l,
+                    routes,
+                    until_stopped(stopped.clone()),
+                    config.connections,
+                )
+                .await;
+            }
+        };
         match separate {
             Some((l, at, _)) => {
                 tracing::info!("live endpoints listening on http://{at}");
@@ -556,10 +584,10 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
                     until_stopped(stopped.clone()),
                     config.connections,
                 );
-                tokio::join!(signal, site, live);
+                tokio::join!(signal, site, live, grpc);
             }
             None => {
-                tokio::join!(signal, site);
+                tokio::join!(signal, site, grpc);
             }
         }
         tracing::info!("statusatlas stopped");

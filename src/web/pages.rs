@@ -265,6 +265,7 @@ pub async fn code_page(
     let page = code_view(
         &state.base_url,
         state.live_base_url.as_deref(),
+        state.grpc_addr.as_deref(),
         catalog(),
         code.entry,
         &code.meanings,
@@ -284,6 +285,7 @@ pub async fn ede_page(
     let page = code_view(
         &state.base_url,
         state.live_base_url.as_deref(),
+        state.grpc_addr.as_deref(),
         catalog(),
         code.entry,
         &code.meanings,
@@ -294,6 +296,7 @@ pub async fn ede_page(
 fn code_view(
     base: &str,
     live_base: Option<&str>,
+    grpc_addr: Option<&str>,
     catalog: &Catalog,
     e: &Entry,
     meanings: &[&Entry],
@@ -376,6 +379,9 @@ fn code_view(
             .and_then(|live| Some((live, e.code.parse::<u16>().ok()?)))
             .filter(|(_, c)| (100..=599).contains(c))
             .map(|(live, c)| format!("curl -i {live}{}", routes::live(c))),
+        grpc_live: grpc_addr
+            .map(|addr| crate::live_grpc::grpcurl_commands(addr, e))
+            .unwrap_or_default(),
         situations: catalog
             .situations_of(e)
             .into_iter()

@@ -366,6 +366,9 @@ pub struct CodePage {
     pub embed: Snippets,
     /// `curl -i BASE/status/407`, for HTTP codes the live endpoint can send.
     pub live: Option<String>,
+    /// (caption, grpcurl command) pairs for gRPC codes, when the live gRPC
+    /// service listens (`serve --grpc-addr`).
+    pub grpc_live: Vec<(String, String)>,
 }
 
 #[derive(Template)]

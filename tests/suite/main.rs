@@ -14,6 +14,7 @@ mod explain_web;
 mod export;
 mod hardening;
 mod live;
+mod live_grpc;
 mod mcp;
 mod protocols;
 mod search;
