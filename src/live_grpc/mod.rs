@@ -54,7 +54,7 @@ pub const SERVICE: &str = "statusatlas.live.v1.Live";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:50051";
 
 /// The largest request message the server decodes, in bytes; larger ones
-/// end with RESOURCE_EXHAUSTED before any handler runs.
+/// end with OUT_OF_RANGE (tonic's answer) before any handler runs.
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024;
 
 /// The longest status message a caller may choose, in bytes.

@@ -765,3 +765,136 @@ async fn serve_starts_the_grpc_listener() {
     let help = status.get_error_details().help().cloned().unwrap();
     assert_eq!(help.links[0].url, format!("http://{site_addr}/grpc/16"));
 }
+
+/// The google.rpc details a status carries, as the Python client prints
+/// them (`ErrorInfo=REASON/CODE`, `RetryInfo=MS`, `BadRequest=FIELDS`,
+/// `Help=URL`, or the bare type name), sorted.
+fn python_details(e: &Entry, retry_ms: u32, site: &str) -> Vec<String> {
+    let mut parts = vec![
+        format!("ErrorInfo=REQUESTED_STATUS/{}", e.code),
+        format!("Help={site}{}", statusatlas::web::routes::entry(e)),
+    ];
+    let code = Code::from_i32(number(e));
+    let mut add = |s: String| parts.push(s);
+    match code {
+        Code::InvalidArgument | Code::OutOfRange => add("BadRequest=code".into()),
+        Code::FailedPrecondition => add("PreconditionFailure".into()),
+        Code::NotFound | Code::AlreadyExists => add("ResourceInfo".into()),
+        Code::ResourceExhausted => {
+            add("QuotaFailure".into());
+            add(format!("RetryInfo={retry_ms}"));
+        }
+        Code::Unavailable => {
+            add(format!("RetryInfo={retry_ms}"));
+            add("DebugInfo".into());
+        }
+        Code::Unknown | Code::Internal | Code::DataLoss | Code::DeadlineExceeded => {
+            add("DebugInfo".into())
+        }
+        _ => {}
+    }
+    parts.sort();
+    parts
+}
+
+/// Splits a printed status (`14 UNAVAILABLE 'message' DETAIL...`) into its
+/// head (number, name, message) and its sorted details.
+fn split_status(printed: &str) -> (String, Vec<String>) {
+    let end = printed.rfind('\'').expect("a quoted message") + 1;
+    let mut details: Vec<String> = printed[end..]
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    details.sort();
+    (printed[..end].to_string(), details)
+}
+
+/// Python grpcio with stubs that grpcio-tools generates from the shipped
+/// `.proto`: every code with its message and details (grpcio-status,
+/// googleapis-common-protos), names, a bad code, a client deadline, a
+/// delay, streams, and a client built from server reflection alone
+/// (grpcio-reflection), against `statusatlas serve --grpc-addr`.
+#[tokio::test]
+#[ignore = "needs Python grpcio, grpcio-tools, grpcio-status, grpcio-reflection; scripts/test.sh runs it"]
+async fn python_grpcio_sees_every_code_and_its_details() {
+    let python = crate::support::venv_python();
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let site_addr = format!("127.0.0.1:{}", port());
+    let grpc_addr = format!("127.0.0.1:{}", port());
+    let site = format!("http://{site_addr}");
+    let _server =
+        crate::support::Spawned::serve(&["--addr", &site_addr, "--grpc-addr", &grpc_addr]).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tokio::process::Command::new(python)
+        .arg(root.join("tests/suite/live_grpc_client.py"))
+        .arg(&grpc_addr)
+        .arg(root.join("proto"))
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    let find = |prefix: &str| -> &str {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no line {prefix:?} in\n{stdout}"))
+    };
+
+    let statuses: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("status "))
+        .collect();
+    let entries = grpc_entries();
+    assert_eq!(statuses.len(), entries.len());
+    for (printed, e) in statuses.iter().zip(&entries) {
+        let n = number(e);
+        if n == 0 {
+            assert_eq!(*printed, "0 OK 'asked for 0' /grpc/0");
+            continue;
+        }
+        let (head, details) = split_status(printed);
+        assert_eq!(head, format!("{n} {} 'asked for {n}'", e.phrase));
+        assert_eq!(details, python_details(e, 1500, &site), "{printed}");
+    }
+
+    let unavailable = live_grpc::resolve_code("14").unwrap();
+    let not_found = live_grpc::resolve_code("5").unwrap();
+    let (head, details) = split_status(find("name unavailable "));
+    assert_eq!(head, "14 UNAVAILABLE 'm'");
+    assert_eq!(details, python_details(unavailable, 1000, &site));
+    let (head, details) = split_status(find("name Not_Found "));
+    assert_eq!(head, "5 NOT_FOUND 'm'");
+    assert_eq!(details, python_details(not_found, 1000, &site));
+    let teapot = find("name teapot ");
+    assert!(teapot.starts_with("3 INVALID_ARGUMENT 'code: unknown gRPC status code"));
+    assert!(teapot.ends_with(" ErrorInfo=INVALID_REQUEST/ BadRequest=code"));
+
+    assert_eq!(find("deadline "), "DEADLINE_EXCEEDED under 3 s");
+    assert_eq!(find("delay "), "200 200 True");
+
+    let (head, details) = split_status(find("stream UNAVAILABLE "));
+    assert_eq!(
+        head,
+        format!("1/3,2/3,3/3 end 14 UNAVAILABLE '{}'", unavailable.summary)
+    );
+    assert_eq!(details, python_details(unavailable, 1000, &site));
+    assert_eq!(find("stream OK "), "1/2,2/2 end OK");
+
+    let services = find("services ");
+    assert!(services.split(',').any(|s| s == SERVICE), "{services}");
+    assert_eq!(find("methods "), "Status,Stream");
+    assert_eq!(find("reflected "), "found by reflection");
+    assert_eq!(lines.last(), Some(&"reflected PERMISSION_DENIED"));
+}
