@@ -87,13 +87,14 @@ pub enum Sub {
         /// (default: http:// and the address listened on).
         #[arg(long, value_parser = parse_origin)]
         base_url: Option<String>,
-        /// Longest delay /status/... accepts (longer ones are capped): 500, 500ms or 10s.
+        /// Longest delay /status/... and live gRPC calls accept (longer ones are capped): 500, 500ms or 10s.
         #[arg(long, default_value = "10s", value_parser = parse_duration)]
         live_max_delay: Duration,
-        /// How many delayed /status/... requests may run at once.
+        /// How many delayed /status/... requests may run at once; also how many
+        /// live gRPC calls may be in flight.
         #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
         live_max_delayed: u32,
-        /// /status/... requests per second per client address (default: 50
+        /// /status/... requests (and live gRPC calls) per second per client address (default: 50
         /// on a public address, none on loopback; 0 turns the limit off).
         #[arg(long)]
         live_rate: Option<u32>,

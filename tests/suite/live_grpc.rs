@@ -898,3 +898,28 @@ async fn python_grpcio_sees_every_code_and_its_details() {
     assert_eq!(find("reflected "), "found by reflection");
     assert_eq!(lines.last(), Some(&"reflected PERMISSION_DENIED"));
 }
+
+/// An address the gRPC listener cannot listen on stops `serve` before it
+/// starts, with the usage exit code and the address in the message.
+#[test]
+fn serve_refuses_a_grpc_address_it_cannot_listen_on() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().to_string();
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    for grpc in [busy.as_str(), "127.0.0.1:not-a-port"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_statusatlas"))
+            .args(["serve", "--addr", &free, "--grpc-addr", grpc])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{grpc}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("cannot listen on {grpc}")),
+            "{stderr}"
+        );
+    }
+}
