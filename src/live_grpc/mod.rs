@@ -43,8 +43,7 @@ pub mod proto {
     tonic::include_proto!("statusatlas.live.v1");
 
     /// The encoded `FileDescriptorSet` of `live.proto`, compiled at build time.
-    pub const FILE_DESCRIPTOR_SET: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/live_descriptor.bin"));
+    pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("live_descriptor");
 }
 
 /// The fully qualified name of the service (`package.Service`).

@@ -447,13 +447,21 @@ async fn calls_in_flight_are_capped() {
     let slow = tokio::spawn(async move {
         client(addr)
             .status(StatusRequest {
-                delay_ms: 800,
+                delay_ms: 1500,
                 ..Default::default()
             })
             .await
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let status = client(addr).status(ask("0")).await.unwrap_err();
+    // Quick calls pass until the slow one holds the only slot.
+    let mut refused = None;
+    for _ in 0..25 {
+        if let Err(status) = client(addr).status(ask("0")).await {
+            refused = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    let status = refused.expect("a call is refused while the slot is held");
     assert_eq!(status.code(), Code::ResourceExhausted);
     let details = status.get_error_details();
     assert_eq!(
