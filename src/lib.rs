@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compare;
 pub mod explain;
 pub mod export;
+pub mod listeners;
 pub mod markdown;
 pub mod mcp;
 pub mod relations;

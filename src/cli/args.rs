@@ -113,6 +113,14 @@ pub enum Sub {
         /// Do not serve the MCP endpoint (/mcp).
         #[arg(long)]
         no_mcp: bool,
+        /// Serve the live DNS zone status.test. on this address, UDP and TCP
+        /// (e.g. 127.0.0.1:5353); off unless given.
+        #[arg(long, value_name = "ADDR")]
+        dns_addr: Option<String>,
+        /// Serve the live SMTP server on this address (e.g. 127.0.0.1:2525);
+        /// off unless given.
+        #[arg(long, value_name = "ADDR")]
+        smtp_addr: Option<String>,
     },
     /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
     Mcp,

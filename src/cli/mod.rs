@@ -231,6 +231,8 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             no_live,
             max_connections,
             no_mcp,
+            dns_addr,
+            smtp_addr,
         }) => {
             let live = crate::web::live::LiveConfig {
                 max_delay: live_max_delay,
@@ -256,6 +258,9 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                     ..Default::default()
                 },
                 mcp: !no_mcp,
+                dns_addr,
+                smtp_addr,
+                listener_rate: live_rate,
             })
             .map_err(|e| CliError::Serve(e.to_string()))
         }

@@ -464,6 +464,13 @@ pub struct ServeConfig {
     pub connections: ConnectionLimits,
     /// Whether `/mcp` is served.
     pub mcp: bool,
+    /// The DNS listener's address (UDP and TCP), if any.
+    pub dns_addr: Option<String>,
+    /// The SMTP listener's address, if any.
+    pub smtp_addr: Option<String>,
+    /// Queries or connections per second per client on the DNS and SMTP
+    /// listeners (`--live-rate`; `None`: none on loopback, 50 elsewhere).
+    pub listener_rate: Option<u32>,
 }
 
 impl ServeConfig {
@@ -476,6 +483,9 @@ impl ServeConfig {
             live_listener: LiveListener::Shared,
             connections: ConnectionLimits::default(),
             mcp: true,
+            dns_addr: None,
+            smtp_addr: None,
+            listener_rate: None,
         }
     }
 }
@@ -507,6 +517,28 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             let listener = tokio::net::TcpListener::bind(&addr).await.map_err(listen)?;
             let local = listener.local_addr().map_err(listen)?;
             Ok::<_, ServeError>((listener, local))
+        };
+        // The other protocols' listeners are bound first: once the site
+        // accepts connections, every listener is ready.
+        let listen_error = |addr: &str| {
+            let addr = addr.to_string();
+            move |source| ServeError::Listen { addr, source }
+        };
+        let dns = match &config.dns_addr {
+            Some(addr) => Some(
+                crate::listeners::dns::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
+        let smtp = match &config.smtp_addr {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
         };
         let (listener, local) = bind(config.addr.clone()).await?;
         let base = config
@@ -541,6 +573,36 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             let _ = rx.wait_for(|s| *s).await;
         };
         tracing::info!("statusatlas listening on http://{local}");
+        if let Some((udp, tcp, at)) = dns {
+            tracing::info!(
+                "DNS listening on {at} (UDP and TCP), zone {}",
+                crate::listeners::dns::ZONE
+            );
+            let limits = crate::listeners::dns::DnsLimits {
+                rate_per_second: config.listener_rate,
+                ..Default::default()
+            };
+            tokio::spawn(crate::listeners::dns::serve(
+                udp,
+                tcp,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
+        if let Some(listener) = smtp {
+            if let Ok(at) = listener.local_addr() {
+                tracing::info!("SMTP listening on {at}");
+            }
+            let limits = crate::listeners::smtp::SmtpLimits {
+                rate_per_second: config.listener_rate,
+                ..Default::default()
+            };
+            tokio::spawn(crate::listeners::smtp::serve(
+                listener,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
         let site = serve_with(
             listener,
             router_with(state.clone(), with_live),
