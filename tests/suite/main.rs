@@ -7,6 +7,7 @@ mod cli_output;
 mod compare;
 mod conformance;
 mod constants;
+mod dns;
 mod documents;
 mod embed;
 mod explain;
