@@ -18,6 +18,7 @@ mod live;
 mod mcp;
 mod protocols;
 mod search;
+mod smtp;
 mod support;
 mod urls;
 mod web;
