@@ -11,6 +11,7 @@
 pub mod dns;
 pub mod smtp;
 
+use crate::catalog::Protocol;
 use std::net::IpAddr;
 
 /// Requests (DNS queries, SMTP connections) per second per client address
@@ -25,4 +26,122 @@ pub fn rate_limiter(rate_per_second: Option<u32>, addr: IpAddr) -> crate::web::l
         }
         .for_address(addr),
     )
+}
+
+/// Where the DNS and SMTP listeners of a running instance can be reached,
+/// for the "Try it live" commands of code pages: host (as a client writes
+/// it) and port.
+#[derive(Clone, Debug, Default)]
+pub struct Endpoints {
+    pub dns: Option<(String, u16)>,
+    pub smtp: Option<(String, u16)>,
+}
+
+impl Endpoints {
+    /// The host a client uses for a listener bound to `addr`: its address,
+    /// or, for an unspecified one (`0.0.0.0`, `::`), the host of the site's
+    /// public origin `base_url`.
+    pub fn host_for(addr: std::net::SocketAddr, base_url: &str) -> String {
+        if addr.ip().is_unspecified() {
+            let rest = base_url
+                .split_once("://")
+                .map_or(base_url, |(_, rest)| rest);
+            let authority = rest.split('/').next().unwrap_or(rest);
+            match authority.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or(v6).to_string(),
+                None => authority
+                    .rsplit_once(':')
+                    .map_or(authority, |(host, _)| host)
+                    .to_string(),
+            }
+        } else {
+            addr.ip().to_string()
+        }
+    }
+}
+
+/// A ready command that makes a listener answer with one code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TryIt {
+    /// The command line (`dig @127.0.0.1 -p 5353 nxdomain.status.test`).
+    pub command: String,
+    /// One sentence on what the command shows.
+    pub note: String,
+}
+
+/// The `dig` or `swaks` command that shows `entry` live, when its protocol's
+/// listener runs and the listener can send the code: DNS RCODEs and
+/// Extended DNS Errors; SMTP basic codes of classes 4 and 5 and enhanced
+/// codes (in class 5, or in the class `entry` is read in).
+pub fn try_it(entry: &crate::catalog::Entry, endpoints: &Endpoints) -> Option<TryIt> {
+    use crate::catalog::Kind;
+    match (entry.protocol, entry.kind) {
+        (Protocol::Dns, Some(kind)) => {
+            let (host, port) = endpoints.dns.as_ref()?;
+            let name = match kind {
+                Kind::Rcode => format!("{}.{}", entry.id, dns::ZONE.trim_end_matches('.')),
+                Kind::Ede => {
+                    // The RCODE the catalog relates the error to, else SERVFAIL.
+                    let rcode = entry
+                        .related
+                        .iter()
+                        .find(|id| {
+                            crate::catalog::catalog()
+                                .get(Protocol::Dns, id)
+                                .is_some_and(|e| e.kind == Some(Kind::Rcode))
+                        })
+                        .map_or("servfail", String::as_str);
+                    format!("{}.{rcode}.{}", entry.id, dns::ZONE.trim_end_matches('.'))
+                }
+                _ => return None,
+            };
+            Some(TryIt {
+                command: format!("dig @{host} -p {port} {name}"),
+                note: format!(
+                    "The server's zone {} answers every RCODE by name or number; ede-N adds an Extended DNS Error when the query carries EDNS (dig's default, +noedns turns it off); +tcp asks over TCP.",
+                    dns::ZONE
+                ),
+            })
+        }
+        (Protocol::Smtp, Some(kind)) => {
+            let (host, port) = endpoints.smtp.as_ref()?;
+            let recipient = match kind {
+                Kind::Basic => {
+                    let code: u16 = entry.code.parse().ok()?;
+                    if !matches!(code / 100, 4 | 5) {
+                        return None;
+                    }
+                    format!("{code}")
+                }
+                Kind::Enhanced => {
+                    let mut parts = entry.code.split('.');
+                    let class = match parts.next()? {
+                        "X" | "5" => 5,
+                        "4" => 4,
+                        _ => return None,
+                    };
+                    let rest: Vec<&str> = parts.collect();
+                    format!("{class}50-{class}.{}", rest.join("."))
+                }
+                _ => return None,
+            };
+            Some(TryIt {
+                command: format!(
+                    "swaks --server {} --to {recipient}@example.com",
+                    bracketed(host, *port)
+                ),
+                note: "The recipient's local part picks the reply at RCPT; data-CODE-X.Y.Z@ answers at the end of DATA instead. Other recipients are accepted, and nothing is relayed or stored.".into(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `host:port`, with an IPv6 address in brackets.
+fn bracketed(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
 }

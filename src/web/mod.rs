@@ -57,6 +57,9 @@ pub struct AppState {
     pub live_base_url: Option<String>,
     /// Whether `/mcp` (the MCP server on Streamable HTTP) is served.
     pub mcp: bool,
+    /// The DNS and SMTP listeners, for the "Try it live" commands of their
+    /// codes' pages.
+    pub listeners: crate::listeners::Endpoints,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             live: live::Limits::new(config),
             live_base_url: Some(base_url.trim_end_matches('/').to_string()),
             mcp: true,
+            listeners: crate::listeners::Endpoints::default(),
         }
     }
 
@@ -562,6 +566,16 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
         let mut state = AppState::with_live(&base, config.live.clone().for_address(live_at.ip()))
             .with_live_base_url(live_base.as_deref());
         state.mcp = config.mcp;
+        let endpoint = |at: std::net::SocketAddr| {
+            (crate::listeners::Endpoints::host_for(at, &base), at.port())
+        };
+        state.listeners = crate::listeners::Endpoints {
+            dns: dns.as_ref().map(|(_, _, at)| endpoint(*at)),
+            smtp: smtp
+                .as_ref()
+                .and_then(|l| l.local_addr().ok())
+                .map(endpoint),
+        };
         let state = Arc::new(state);
         let with_live = matches!(config.live_listener, LiveListener::Shared);
         let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -366,6 +366,9 @@ pub struct CodePage {
     pub embed: Snippets,
     /// `curl -i BASE/status/407`, for HTTP codes the live endpoint can send.
     pub live: Option<String>,
+    /// The `dig` or `swaks` command for DNS and SMTP codes, when that
+    /// protocol's listener runs.
+    pub listener: Option<crate::listeners::TryIt>,
 }
 
 #[derive(Template)]

@@ -533,3 +533,87 @@ for send in (dns.query.udp, dns.query.tcp):
         assert!(text.contains(&format!("{send} BADVERS")), "{text}");
     }
 }
+
+async fn page_with_listeners(path: &str, endpoints: statusatlas::listeners::Endpoints) -> String {
+    use tower::ServiceExt;
+    let mut state = statusatlas::web::AppState::new(crate::support::BASE);
+    state.listeners = endpoints;
+    let app = statusatlas::web::router(std::sync::Arc::new(state));
+    let response = app
+        .oneshot(
+            axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    crate::support::body_text(response).await
+}
+
+#[tokio::test]
+async fn dns_code_pages_show_a_dig_command_when_the_listener_runs() {
+    let endpoints = statusatlas::listeners::Endpoints {
+        dns: Some(("127.0.0.1".into(), 5353)),
+        smtp: None,
+    };
+    let page = page_with_listeners("/dns/nxdomain", endpoints.clone()).await;
+    assert!(
+        page.contains("dig @127.0.0.1 -p 5353 nxdomain.status.test"),
+        "{page}"
+    );
+    // Extended DNS Errors come with the RCODE the catalog relates them to.
+    let page = page_with_listeners("/dns/ede/18", endpoints).await;
+    assert!(page.contains("dig @127.0.0.1 -p 5353 ede-18.refused.status.test"));
+    let without = page_with_listeners("/dns/nxdomain", Default::default()).await;
+    assert!(!without.contains("dig @"), "no listener, no command");
+}
+
+#[tokio::test]
+async fn every_dig_command_a_page_shows_is_answered_as_the_page_says() {
+    let at = start(DnsLimits::default()).await;
+    let endpoints = statusatlas::listeners::Endpoints {
+        dns: Some((at.ip().to_string(), at.port())),
+        smtp: None,
+    };
+    let dns_entries = &catalog().protocol(Protocol::Dns).unwrap().entries;
+    for e in dns_entries {
+        let t = statusatlas::listeners::try_it(e, &endpoints).expect("every DNS code has one");
+        let name = t.command.rsplit(' ').next().unwrap();
+        let answer = udp(at, &query(name, RecordType::A, true)).await.unwrap();
+        match e.kind {
+            Some(Kind::Rcode) => {
+                assert_eq!(rcode(&answer), e.code.parse::<u16>().unwrap(), "{name}")
+            }
+            _ => assert_eq!(
+                ede(&answer).map(|x| x.0.to_string()),
+                Some(e.code.clone()),
+                "{name}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_listener_on_every_address_is_shown_with_the_site_host() {
+    use statusatlas::listeners::Endpoints;
+    let any: SocketAddr = "0.0.0.0:5353".parse().unwrap();
+    assert_eq!(
+        Endpoints::host_for(any, "https://statusatlas.example"),
+        "statusatlas.example"
+    );
+    assert_eq!(
+        Endpoints::host_for(any, "http://statusatlas.example:8080"),
+        "statusatlas.example"
+    );
+    let any6: SocketAddr = "[::]:5353".parse().unwrap();
+    assert_eq!(
+        Endpoints::host_for(any6, "http://[2001:db8::5]:8080"),
+        "2001:db8::5"
+    );
+    let local: SocketAddr = "127.0.0.1:5353".parse().unwrap();
+    assert_eq!(
+        Endpoints::host_for(local, "https://statusatlas.example"),
+        "127.0.0.1"
+    );
+}

@@ -585,3 +585,68 @@ async fn swaks_sees_the_chosen_replies() {
     assert!(out.contains("<-  250-PIPELINING"), "{out}");
     assert!(!out.contains("STARTTLS"), "{out}");
 }
+
+#[tokio::test]
+async fn every_swaks_command_a_page_shows_gets_the_code_of_the_page() {
+    let at = start(SmtpLimits::default()).await;
+    let endpoints = statusatlas::listeners::Endpoints {
+        dns: None,
+        smtp: Some((at.ip().to_string(), at.port())),
+    };
+    let mut shown = 0;
+    for e in &catalog().protocol(Protocol::Smtp).unwrap().entries {
+        let Some(t) = statusatlas::listeners::try_it(e, &endpoints) else {
+            let success_class = e.kind == Some(Kind::Basic) && !matches!(&e.code[..1], "4" | "5");
+            assert!(
+                success_class || e.kind == Some(Kind::EnhancedClass),
+                "{} has a command",
+                e.code
+            );
+            continue;
+        };
+        shown += 1;
+        let to = t.command.split("--to ").nth(1).unwrap();
+        let mut c = Client::transaction(at).await;
+        let answer = c.command(&format!("RCPT TO:<{to}>")).await;
+        let expected = match e.kind {
+            Some(Kind::Basic) => format!("{} ", e.code),
+            _ => format!("550 {} ", e.code.replacen('X', "5", 1)),
+        };
+        assert!(answer.starts_with(&expected), "{}: {answer}", t.command);
+    }
+    assert!(shown > 100, "{shown}");
+}
+
+#[tokio::test]
+async fn smtp_code_pages_show_a_swaks_command_when_the_listener_runs() {
+    use tower::ServiceExt;
+    let mut state = statusatlas::web::AppState::new(crate::support::BASE);
+    state.listeners.smtp = Some(("127.0.0.1".into(), 2525));
+    let app = statusatlas::web::router(std::sync::Arc::new(state));
+    for (path, command) in [
+        (
+            "/smtp/550",
+            "swaks --server 127.0.0.1:2525 --to 550@example.com",
+        ),
+        (
+            "/smtp/X.7.1",
+            "swaks --server 127.0.0.1:2525 --to 550-5.7.1@example.com",
+        ),
+        (
+            "/smtp/4.7.1",
+            "swaks --server 127.0.0.1:2525 --to 450-4.7.1@example.com",
+        ),
+    ] {
+        let response = app
+            .clone()
+            .oneshot(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let page = crate::support::body_text(response).await;
+        assert!(page.contains(command), "{path}");
+    }
+}
