@@ -552,9 +552,12 @@ where
             .await?;
         writer.flush().await?;
         let mut state = Session::new(limits);
+        // Each read waits for the idle time, or until the session's end.
+        let deadline = tokio::time::Instant::now() + limits.lifetime;
+        let until = || (tokio::time::Instant::now() + limits.idle).min(deadline);
         loop {
             let line =
-                match tokio::time::timeout(limits.idle, read_line(&mut reader, COMMAND_LINE_MAX))
+                match tokio::time::timeout_at(until(), read_line(&mut reader, COMMAND_LINE_MAX))
                     .await
                 {
                     Err(_) => {
@@ -581,7 +584,7 @@ where
             let next = match next {
                 Next::Data => {
                     writer.flush().await?;
-                    match tokio::time::timeout(limits.idle, read_data(&mut reader)).await {
+                    match tokio::time::timeout_at(until(), read_data(&mut reader)).await {
                         Err(_) => {
                             writer
                                 .write_all(replies::timeout().line().as_bytes())
@@ -610,7 +613,9 @@ where
         }
         writer.flush().await
     };
-    match tokio::time::timeout(limits.lifetime, run).await {
+    // A client that stops reading cannot hold the session past its end
+    // either: writes get a few seconds beyond it.
+    match tokio::time::timeout(limits.lifetime + Duration::from_secs(5), run).await {
         Ok(result) => result,
         Err(_) => Ok(()),
     }

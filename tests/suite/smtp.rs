@@ -650,3 +650,31 @@ async fn smtp_code_pages_show_a_swaks_command_when_the_listener_runs() {
         assert!(page.contains(command), "{path}");
     }
 }
+
+#[tokio::test]
+async fn sessions_end_after_their_lifetime_even_when_busy() {
+    let at = start(SmtpLimits {
+        lifetime: Duration::from_millis(600),
+        ..Default::default()
+    })
+    .await;
+    let (mut c, _) = Client::connect(at).await;
+    let started = std::time::Instant::now();
+    loop {
+        let answer = c.command("NOOP").await;
+        if answer.starts_with("421 ") {
+            assert_eq!(
+                answer,
+                "421 4.4.2 Idle too long or connected too long; closing"
+            );
+            break;
+        }
+        assert_eq!(answer, "250 2.0.0 OK");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the session ends"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(c.closed().await);
+}
