@@ -122,6 +122,10 @@ pub enum Sub {
         /// off unless given.
         #[arg(long, value_name = "ADDR")]
         smtp_addr: Option<String>,
+        /// Serve the live FTP control connection on this address (e.g.
+        /// 127.0.0.1:2121); off unless given.
+        #[arg(long, value_name = "ADDR")]
+        ftp_addr: Option<String>,
     },
     /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
     Mcp,

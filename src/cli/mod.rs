@@ -233,6 +233,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             no_mcp,
             dns_addr,
             smtp_addr,
+            ftp_addr,
         }) => {
             let live = crate::web::live::LiveConfig {
                 max_delay: live_max_delay,
@@ -260,6 +261,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                 mcp: !no_mcp,
                 dns_addr,
                 smtp_addr,
+                ftp_addr,
                 listener_rate: live_rate,
             })
             .map_err(|e| CliError::Serve(e.to_string()))

@@ -1,14 +1,17 @@
 //! Live listeners for the protocols that are not HTTP: a DNS server
-//! ([`dns`]) and an SMTP server ([`smtp`]) whose answers are chosen by the
+//! ([`dns`]), an SMTP server ([`smtp`]) and an FTP control connection
+//! ([`ftp`]) whose answers are chosen by the
 //! name asked for or the recipient written, so that a resolver library or a
 //! mailer can be tested against every code of the catalog.
 //!
 //! They sit on the transport floor beside the web server: they read the
 //! catalog and never anything the web layer owns. Each is off unless its
-//! address is given (`serve --dns-addr`, `--smtp-addr`), holds nothing but
+//! address is given (`serve --dns-addr`, `--smtp-addr`, `--ftp-addr`), holds nothing but
 //! bounded per-connection state, and never forwards, relays or stores.
 
 pub mod dns;
+pub mod ftp;
+mod line;
 pub mod smtp;
 
 use crate::catalog::Protocol;
@@ -35,6 +38,7 @@ pub fn rate_limiter(rate_per_second: Option<u32>, addr: IpAddr) -> crate::web::l
 pub struct Endpoints {
     pub dns: Option<(String, u16)>,
     pub smtp: Option<(String, u16)>,
+    pub ftp: Option<(String, u16)>,
 }
 
 impl Endpoints {
@@ -132,6 +136,20 @@ pub fn try_it(entry: &crate::catalog::Entry, endpoints: &Endpoints) -> Option<Tr
                 ),
                 note: "The recipient's local part picks the reply at RCPT; data-CODE-X.Y.Z@ answers at the end of DATA instead. Other recipients are accepted, and nothing is relayed or stored.".into(),
             })
+        }
+        (Protocol::Ftp, _) => {
+            let (host, port) = endpoints.ftp.as_ref()?;
+            match ftp::asked(&entry.code)? {
+                Ok(_) => Some(TryIt {
+                    command: format!(
+                        "curl -v ftp://{}/ -Q \"CWD {}\"",
+                        bracketed(host, *port),
+                        entry.code
+                    ),
+                    note: "Any command whose argument is a reply code gets that reply (USER 530, RETR 451); the server opens no data connections and holds no files.".into(),
+                }),
+                Err(_) => None,
+            }
         }
         _ => None,
     }

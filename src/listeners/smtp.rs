@@ -29,14 +29,12 @@
 //! with [`SmtpLimits`] bounding connections, recipients, commands, message
 //! size and time.
 
+use super::line::{Line, read_line};
 use crate::catalog::{Kind, Protocol, catalog};
 use smtp_proto::Request;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::io::{AsyncBufRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
 
 /// The longest command line, CRLF included (RFC 5321 section 4.5.3.1.4).
 pub const COMMAND_LINE_MAX: usize = 512;
@@ -282,53 +280,6 @@ pub mod replies {
     pub fn too_many_commands() -> Reply {
         Reply::new(421, 5, 0, "Too many commands; closing")
     }
-}
-
-/// One line read from the client.
-enum Line {
-    /// The line, CRLF or LF included.
-    Text(Vec<u8>),
-    /// A line longer than the limit (read to its end and dropped).
-    TooLong,
-    /// The client closed the connection.
-    Closed,
-}
-
-/// Reads one line of at most `max` octets, never buffering more.
-async fn read_line<R: AsyncBufRead + Unpin>(reader: &mut R, max: usize) -> std::io::Result<Line> {
-    let mut line = Vec::new();
-    let mut too_long = false;
-    loop {
-        let available = reader.fill_buf().await?;
-        if available.is_empty() {
-            return Ok(Line::Closed);
-        }
-        let (chunk, done) = match memchr_lf(available) {
-            Some(i) => (&available[..=i], true),
-            None => (available, false),
-        };
-        let used = chunk.len();
-        if !too_long {
-            if line.len() + used > max {
-                too_long = true;
-                line = Vec::new();
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        reader.consume(used);
-        if done {
-            return Ok(if too_long {
-                Line::TooLong
-            } else {
-                Line::Text(line)
-            });
-        }
-    }
-}
-
-fn memchr_lf(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
 
 /// The state of one SMTP session.
@@ -622,63 +573,21 @@ where
 }
 
 /// Serves SMTP on `listener` until `shutdown` completes; sessions in
-/// progress are dropped then.
+/// progress are dropped then. A connection over the limits is greeted with
+/// `421 4.4.5` and closed (RFC 5321 section 3.1 lets a server refuse
+/// service so).
 pub async fn serve(
     listener: TcpListener,
     limits: SmtpLimits,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    let ip = listener
-        .local_addr()
-        .map(|a| a.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    let rate = super::rate_limiter(limits.rate_per_second, ip);
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
-    let stop = tokio_util::sync::CancellationToken::new();
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(error) => {
-                    tracing::debug!(%error, "SMTP accept failed");
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let slot = if rate.allow(peer.ip()) {
-            slots.clone().try_acquire_owned().ok()
-        } else {
-            None
-        };
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            let Some(slot) = slot else {
-                refuse(stream).await;
-                return;
-            };
-            let _slot = slot;
-            tokio::select! {
-                result = session(stream, limits) => {
-                    if let Err(error) = result {
-                        tracing::debug!(%error, %peer, "SMTP session ended");
-                    }
-                }
-                () = stop.cancelled() => {}
-            }
-        });
-    }
-    stop.cancel();
-}
-
-/// Greets a connection over the limits with 421 and closes it (RFC 5321
-/// section 3.1 lets a server refuse service this way).
-async fn refuse(mut stream: TcpStream) {
-    let line = replies::busy().line();
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        let _ = stream.write_all(line.as_bytes()).await;
-        let _ = stream.shutdown().await;
+    let gate = super::line::Gate {
+        max_connections: limits.max_connections,
+        rate_per_second: limits.rate_per_second,
+        refusal: replies::busy().line(),
+    };
+    super::line::serve(listener, gate, shutdown, move |stream| {
+        session(stream, limits)
     })
     .await;
 }

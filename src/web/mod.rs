@@ -472,6 +472,8 @@ pub struct ServeConfig {
     pub dns_addr: Option<String>,
     /// The SMTP listener's address, if any.
     pub smtp_addr: Option<String>,
+    /// The FTP listener's address, if any.
+    pub ftp_addr: Option<String>,
     /// Queries or connections per second per client on the DNS and SMTP
     /// listeners (`--live-rate`; `None`: none on loopback, 50 elsewhere).
     pub listener_rate: Option<u32>,
@@ -489,6 +491,7 @@ impl ServeConfig {
             mcp: true,
             dns_addr: None,
             smtp_addr: None,
+            ftp_addr: None,
             listener_rate: None,
         }
     }
@@ -544,6 +547,14 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             ),
             None => None,
         };
+        let ftp = match &config.ftp_addr {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
         let (listener, local) = bind(config.addr.clone()).await?;
         let base = config
             .base_url
@@ -575,6 +586,7 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
                 .as_ref()
                 .and_then(|l| l.local_addr().ok())
                 .map(endpoint),
+            ftp: ftp.as_ref().and_then(|l| l.local_addr().ok()).map(endpoint),
         };
         let state = Arc::new(state);
         let with_live = matches!(config.live_listener, LiveListener::Shared);
@@ -612,6 +624,20 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
                 ..Default::default()
             };
             tokio::spawn(crate::listeners::smtp::serve(
+                listener,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
+        if let Some(listener) = ftp {
+            if let Ok(at) = listener.local_addr() {
+                tracing::info!("FTP listening on {at}");
+            }
+            let limits = crate::listeners::ftp::FtpLimits {
+                rate_per_second: config.listener_rate,
+                ..Default::default()
+            };
+            tokio::spawn(crate::listeners::ftp::serve(
                 listener,
                 limits,
                 until_stopped(stopped.clone()),

@@ -555,7 +555,7 @@ async fn page_with_listeners(path: &str, endpoints: statusatlas::listeners::Endp
 async fn dns_code_pages_show_a_dig_command_when_the_listener_runs() {
     let endpoints = statusatlas::listeners::Endpoints {
         dns: Some(("127.0.0.1".into(), 5353)),
-        smtp: None,
+        ..Default::default()
     };
     let page = page_with_listeners("/dns/nxdomain", endpoints.clone()).await;
     assert!(
@@ -574,7 +574,7 @@ async fn every_dig_command_a_page_shows_is_answered_as_the_page_says() {
     let at = start(DnsLimits::default()).await;
     let endpoints = statusatlas::listeners::Endpoints {
         dns: Some((at.ip().to_string(), at.port())),
-        smtp: None,
+        ..Default::default()
     };
     let dns_entries = &catalog().protocol(Protocol::Dns).unwrap().entries;
     for e in dns_entries {

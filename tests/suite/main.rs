@@ -13,6 +13,7 @@ mod embed;
 mod explain;
 mod explain_web;
 mod export;
+mod ftp;
 mod hardening;
 mod live;
 mod mcp;

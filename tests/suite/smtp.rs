@@ -592,6 +592,7 @@ async fn every_swaks_command_a_page_shows_gets_the_code_of_the_page() {
     let endpoints = statusatlas::listeners::Endpoints {
         dns: None,
         smtp: Some((at.ip().to_string(), at.port())),
+        ..Default::default()
     };
     let mut shown = 0;
     for e in &catalog().protocol(Protocol::Smtp).unwrap().entries {
