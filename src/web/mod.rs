@@ -57,7 +57,7 @@ pub struct AppState {
     pub live_base_url: Option<String>,
     /// Whether `/mcp` (the MCP server on Streamable HTTP) is served.
     pub mcp: bool,
-    /// The DNS and SMTP listeners, for the "Try it live" commands of their
+    /// The DNS, SMTP and FTP listeners, for the "Try it live" commands of their
     /// codes' pages.
     pub listeners: crate::listeners::Endpoints,
 }
@@ -474,7 +474,7 @@ pub struct ServeConfig {
     pub smtp_addr: Option<String>,
     /// The FTP listener's address, if any.
     pub ftp_addr: Option<String>,
-    /// Queries or connections per second per client on the DNS and SMTP
+    /// Queries or connections per second per client on the DNS, SMTP and FTP
     /// listeners (`--live-rate`; `None`: none on loopback, 50 elsewhere).
     pub listener_rate: Option<u32>,
 }
