@@ -126,6 +126,10 @@ pub enum Sub {
         /// 127.0.0.1:2121); off unless given.
         #[arg(long, value_name = "ADDR")]
         ftp_addr: Option<String>,
+        /// Serve the live SIP user agent server on this UDP address (e.g.
+        /// 127.0.0.1:5060); off unless given.
+        #[arg(long, value_name = "ADDR")]
+        sip_addr: Option<String>,
     },
     /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
     Mcp,

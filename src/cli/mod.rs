@@ -234,6 +234,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             dns_addr,
             smtp_addr,
             ftp_addr,
+            sip_addr,
         }) => {
             let live = crate::web::live::LiveConfig {
                 max_delay: live_max_delay,
@@ -262,6 +263,7 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                 dns_addr,
                 smtp_addr,
                 ftp_addr,
+                sip_addr,
                 listener_rate: live_rate,
             })
             .map_err(|e| CliError::Serve(e.to_string()))

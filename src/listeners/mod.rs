@@ -1,17 +1,19 @@
 //! Live listeners for the protocols that are not HTTP: a DNS server
-//! ([`dns`]), an SMTP server ([`smtp`]) and an FTP control connection
-//! ([`ftp`]) whose answers are chosen by the
+//! ([`dns`]), an SMTP server ([`smtp`]), an FTP control connection
+//! ([`ftp`]) and a SIP user agent server ([`sip`]) whose answers are chosen by the
 //! name asked for or the recipient written, so that a resolver library or a
 //! mailer can be tested against every code of the catalog.
 //!
 //! They sit on the transport floor beside the web server: they read the
 //! catalog and never anything the web layer owns. Each is off unless its
-//! address is given (`serve --dns-addr`, `--smtp-addr`, `--ftp-addr`), holds nothing but
+//! address is given (`serve --dns-addr`, `--smtp-addr`, `--ftp-addr`,
+//! `--sip-addr`), holds nothing but
 //! bounded per-connection state, and never forwards, relays or stores.
 
 pub mod dns;
 pub mod ftp;
 mod line;
+pub mod sip;
 pub mod smtp;
 
 use crate::catalog::Protocol;
@@ -39,6 +41,7 @@ pub struct Endpoints {
     pub dns: Option<(String, u16)>,
     pub smtp: Option<(String, u16)>,
     pub ftp: Option<(String, u16)>,
+    pub sip: Option<(String, u16)>,
 }
 
 impl Endpoints {
@@ -135,6 +138,17 @@ pub fn try_it(entry: &crate::catalog::Entry, endpoints: &Endpoints) -> Option<Tr
                     bracketed(host, *port)
                 ),
                 note: "The recipient's local part picks the reply at RCPT; data-CODE-X.Y.Z@ answers at the end of DATA instead. Other recipients are accepted, and nothing is relayed or stored.".into(),
+            })
+        }
+        (Protocol::Sip, _) => {
+            let (host, port) = endpoints.sip.as_ref()?;
+            let code: u16 = entry.code.parse().ok()?;
+            if code < 200 {
+                return None;
+            }
+            Some(TryIt {
+                command: format!("sipsak -vv -s sip:{code}@{}", bracketed(host, *port)),
+                note: "The Request-URI's user part picks the final response of OPTIONS, and of INVITE from 300 up; the server is stateless, over UDP, and never starts a call.".into(),
             })
         }
         (Protocol::Ftp, _) => {

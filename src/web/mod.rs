@@ -474,6 +474,8 @@ pub struct ServeConfig {
     pub smtp_addr: Option<String>,
     /// The FTP listener's address, if any.
     pub ftp_addr: Option<String>,
+    /// The SIP listener's address (UDP), if any.
+    pub sip_addr: Option<String>,
     /// Queries or connections per second per client on the DNS, SMTP and FTP
     /// listeners (`--live-rate`; `None`: none on loopback, 50 elsewhere).
     pub listener_rate: Option<u32>,
@@ -492,6 +494,7 @@ impl ServeConfig {
             dns_addr: None,
             smtp_addr: None,
             ftp_addr: None,
+            sip_addr: None,
             listener_rate: None,
         }
     }
@@ -555,6 +558,14 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             ),
             None => None,
         };
+        let sip = match &config.sip_addr {
+            Some(addr) => Some(
+                tokio::net::UdpSocket::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
         let (listener, local) = bind(config.addr.clone()).await?;
         let base = config
             .base_url
@@ -587,6 +598,7 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
                 .and_then(|l| l.local_addr().ok())
                 .map(endpoint),
             ftp: ftp.as_ref().and_then(|l| l.local_addr().ok()).map(endpoint),
+            sip: sip.as_ref().and_then(|s| s.local_addr().ok()).map(endpoint),
         };
         let state = Arc::new(state);
         let with_live = matches!(config.live_listener, LiveListener::Shared);
@@ -639,6 +651,19 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             };
             tokio::spawn(crate::listeners::ftp::serve(
                 listener,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
+        if let Some(socket) = sip {
+            if let Ok(at) = socket.local_addr() {
+                tracing::info!("SIP listening on {at} (UDP)");
+            }
+            let limits = crate::listeners::sip::SipLimits {
+                rate_per_second: config.listener_rate,
+            };
+            tokio::spawn(crate::listeners::sip::serve(
+                socket,
                 limits,
                 until_stopped(stopped.clone()),
             ));

@@ -19,6 +19,7 @@ mod live;
 mod mcp;
 mod protocols;
 mod search;
+mod sip;
 mod smtp;
 mod support;
 mod urls;
