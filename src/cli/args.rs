@@ -93,7 +93,7 @@ pub enum Sub {
         /// How many delayed /status/... requests may run at once.
         #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
         live_max_delayed: u32,
-        /// /status/... requests (and DNS queries, SMTP and FTP connections) per
+        /// /status/... requests (and DNS and SIP requests, SMTP and FTP connections) per
         /// second per client address (default: 50 on a public address, none
         /// on loopback; 0 turns the limit off).
         #[arg(long)]

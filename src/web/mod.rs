@@ -57,7 +57,7 @@ pub struct AppState {
     pub live_base_url: Option<String>,
     /// Whether `/mcp` (the MCP server on Streamable HTTP) is served.
     pub mcp: bool,
-    /// The DNS, SMTP and FTP listeners, for the "Try it live" commands of their
+    /// The DNS, SMTP, FTP and SIP listeners, for the "Try it live" commands of their
     /// codes' pages.
     pub listeners: crate::listeners::Endpoints,
 }
@@ -476,7 +476,7 @@ pub struct ServeConfig {
     pub ftp_addr: Option<String>,
     /// The SIP listener's address (UDP), if any.
     pub sip_addr: Option<String>,
-    /// Queries or connections per second per client on the DNS, SMTP and FTP
+    /// Queries or connections per second per client on the DNS, SMTP, FTP and SIP
     /// listeners (`--live-rate`; `None`: none on loopback, 50 elsewhere).
     pub listener_rate: Option<u32>,
 }

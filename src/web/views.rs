@@ -366,7 +366,7 @@ pub struct CodePage {
     pub embed: Snippets,
     /// `curl -i BASE/status/407`, for HTTP codes the live endpoint can send.
     pub live: Option<String>,
-    /// The `dig`, `swaks` or `curl` command for DNS, SMTP and FTP codes, when that
+    /// The `dig`, `swaks`, `curl` or `sipsak` command for DNS, SMTP, FTP and SIP codes, when that
     /// protocol's listener runs.
     pub listener: Option<crate::listeners::TryIt>,
 }
