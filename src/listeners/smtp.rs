@@ -343,12 +343,11 @@ impl Session {
             Request::Helo { host } => {
                 self.reset();
                 self.greeted = true;
-                reply(Reply::new(
-                    250,
-                    0,
-                    0,
-                    &format!("{HOSTNAME} greets {}", sanitize(&host)),
-                ))
+                // No enhanced code in a HELO reply (RFC 2034 section 3).
+                (
+                    format!("250 {HOSTNAME} greets {}\r\n", sanitize(&host)),
+                    Next::Continue,
+                )
             }
             Request::Mail { from } => {
                 if !self.greeted || self.mail {
