@@ -3,7 +3,8 @@
 # web), including those marked #[ignore] because they need a program beyond
 # Rust (Python, Node, curl, nginx, Debian libraries), and the browser tests in
 # headless Chromium. Installs what it needs on a fresh machine: Debian's
-# chromium, nginx, curl, wget, python3 (with venv) and Node.js when missing, the
+# chromium, nginx, curl, wget, python3 (with venv), Node.js, dig
+# (bind9-dnsutils), swaks and sipsak when missing, the
 # Debian libraries whose status constants the suite checks (Go's source, Rack,
 # Symfony HttpFoundation, Apache HttpCore 5), the PyPI packages of
 # scripts/requirements-test.txt into .venv/, and the npm packages of e2e/ and
@@ -27,6 +28,9 @@ ls /usr/share/go-*/src/net/http/status.go >/dev/null 2>&1 || missing+=(golang-1.
 command -v ruby >/dev/null 2>&1 && ruby -e 'require "rack"' >/dev/null 2>&1 || missing+=(ruby-rack)
 [ -f /usr/share/php/Symfony/Component/HttpFoundation/Response.php ] || missing+=(php-symfony-http-foundation)
 [ -f /usr/share/java/httpcore5.jar ] || missing+=(libhttpcore5-java)
+command -v dig >/dev/null 2>&1 || missing+=(bind9-dnsutils)
+command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+command -v sipsak >/dev/null 2>&1 || missing+=(sipsak)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -qq

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod explain;
 pub mod export;
 pub mod live_grpc;
+pub mod listeners;
 pub mod markdown;
 pub mod mcp;
 pub mod relations;

@@ -94,8 +94,9 @@ pub enum Sub {
         /// live gRPC calls may be in flight.
         #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
         live_max_delayed: u32,
-        /// /status/... requests (and live gRPC calls) per second per client address (default: 50
-        /// on a public address, none on loopback; 0 turns the limit off).
+        /// /status/... requests (and live gRPC calls, DNS and SIP requests, SMTP and FTP connections) per
+        /// second per client address (default: 50 on a public address, none
+        /// on loopback; 0 turns the limit off).
         #[arg(long)]
         live_rate: Option<u32>,
         /// Serve the live endpoints (/status/...) on a listener of their own,
@@ -118,6 +119,22 @@ pub enum Sub {
         /// reflection) on this address, such as 127.0.0.1:50051; off unless given.
         #[arg(long, value_name = "ADDR")]
         grpc_addr: Option<String>,
+        /// Serve the live DNS zone status.test. on this address, UDP and TCP
+        /// (e.g. 127.0.0.1:5353); off unless given.
+        #[arg(long, value_name = "ADDR")]
+        dns_addr: Option<String>,
+        /// Serve the live SMTP server on this address (e.g. 127.0.0.1:2525);
+        /// off unless given.
+        #[arg(long, value_name = "ADDR")]
+        smtp_addr: Option<String>,
+        /// Serve the live FTP control connection on this address (e.g.
+        /// 127.0.0.1:2121); off unless given.
+        #[arg(long, value_name = "ADDR")]
+        ftp_addr: Option<String>,
+        /// Serve the live SIP user agent server on this UDP address (e.g.
+        /// 127.0.0.1:5060); off unless given.
+        #[arg(long, value_name = "ADDR")]
+        sip_addr: Option<String>,
     },
     /// Serve the MCP server (Model Context Protocol) on stdin and stdout, for AI assistants.
     Mcp,

@@ -232,6 +232,10 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             max_connections,
             no_mcp,
             grpc_addr,
+            dns_addr,
+            smtp_addr,
+            ftp_addr,
+            sip_addr,
         }) => {
             let live = crate::web::live::LiveConfig {
                 max_delay: live_max_delay,
@@ -258,6 +262,11 @@ fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
                 },
                 mcp: !no_mcp,
                 grpc_addr,
+                dns_addr,
+                smtp_addr,
+                ftp_addr,
+                sip_addr,
+                listener_rate: live_rate,
             })
             .map_err(|e| CliError::Serve(e.to_string()))
         }

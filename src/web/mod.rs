@@ -60,6 +60,9 @@ pub struct AppState {
     /// Where the live gRPC service listens (`host:port`, for the grpcurl
     /// commands on gRPC code pages), when `--grpc-addr` is given.
     pub grpc_addr: Option<String>,
+    /// The DNS, SMTP, FTP and SIP listeners, for the "Try it live" commands of their
+    /// codes' pages.
+    pub listeners: crate::listeners::Endpoints,
 }
 
 impl AppState {
@@ -75,6 +78,7 @@ impl AppState {
             live_base_url: Some(base_url.trim_end_matches('/').to_string()),
             mcp: true,
             grpc_addr: None,
+            listeners: crate::listeners::Endpoints::default(),
         }
     }
 
@@ -470,6 +474,17 @@ pub struct ServeConfig {
     pub mcp: bool,
     /// Where the live gRPC service listens (`--grpc-addr`); None: nowhere.
     pub grpc_addr: Option<String>,
+    /// The DNS listener's address (UDP and TCP), if any.
+    pub dns_addr: Option<String>,
+    /// The SMTP listener's address, if any.
+    pub smtp_addr: Option<String>,
+    /// The FTP listener's address, if any.
+    pub ftp_addr: Option<String>,
+    /// The SIP listener's address (UDP), if any.
+    pub sip_addr: Option<String>,
+    /// Queries or connections per second per client on the DNS, SMTP, FTP and SIP
+    /// listeners (`--live-rate`; `None`: none on loopback, 50 elsewhere).
+    pub listener_rate: Option<u32>,
 }
 
 impl ServeConfig {
@@ -483,6 +498,11 @@ impl ServeConfig {
             connections: ConnectionLimits::default(),
             mcp: true,
             grpc_addr: None,
+            dns_addr: None,
+            smtp_addr: None,
+            ftp_addr: None,
+            sip_addr: None,
+            listener_rate: None,
         }
     }
 }
@@ -515,6 +535,44 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             let local = listener.local_addr().map_err(listen)?;
             Ok::<_, ServeError>((listener, local))
         };
+        // The other protocols' listeners are bound first: once the site
+        // accepts connections, every listener is ready.
+        let listen_error = |addr: &str| {
+            let addr = addr.to_string();
+            move |source| ServeError::Listen { addr, source }
+        };
+        let dns = match &config.dns_addr {
+            Some(addr) => Some(
+                crate::listeners::dns::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
+        let smtp = match &config.smtp_addr {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
+        let ftp = match &config.ftp_addr {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
+        let sip = match &config.sip_addr {
+            Some(addr) => Some(
+                tokio::net::UdpSocket::bind(addr)
+                    .await
+                    .map_err(listen_error(addr))?,
+            ),
+            None => None,
+        };
         let (listener, local) = bind(config.addr.clone()).await?;
         let base = config
             .base_url
@@ -544,6 +602,18 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
         state.grpc_addr = grpc
             .as_ref()
             .map(|(_, at)| crate::live_grpc::public_addr(*at, &base));
+        let endpoint = |at: std::net::SocketAddr| {
+            (crate::listeners::Endpoints::host_for(at, &base), at.port())
+        };
+        state.listeners = crate::listeners::Endpoints {
+            dns: dns.as_ref().map(|(_, _, at)| endpoint(*at)),
+            smtp: smtp
+                .as_ref()
+                .and_then(|l| l.local_addr().ok())
+                .map(endpoint),
+            ftp: ftp.as_ref().and_then(|l| l.local_addr().ok()).map(endpoint),
+            sip: sip.as_ref().and_then(|s| s.local_addr().ok()).map(endpoint),
+        };
         let state = Arc::new(state);
         let with_live = matches!(config.live_listener, LiveListener::Shared);
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -555,6 +625,63 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             let _ = rx.wait_for(|s| *s).await;
         };
         tracing::info!("statusatlas listening on http://{local}");
+        if let Some((udp, tcp, at)) = dns {
+            tracing::info!(
+                "DNS listening on {at} (UDP and TCP), zone {}",
+                crate::listeners::dns::ZONE
+            );
+            let limits = crate::listeners::dns::DnsLimits {
+                rate_per_second: config.listener_rate,
+                ..Default::default()
+            };
+            tokio::spawn(crate::listeners::dns::serve(
+                udp,
+                tcp,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
+        if let Some(listener) = smtp {
+            if let Ok(at) = listener.local_addr() {
+                tracing::info!("SMTP listening on {at}");
+            }
+            let limits = crate::listeners::smtp::SmtpLimits {
+                rate_per_second: config.listener_rate,
+                ..Default::default()
+            };
+            tokio::spawn(crate::listeners::smtp::serve(
+                listener,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
+        if let Some(listener) = ftp {
+            if let Ok(at) = listener.local_addr() {
+                tracing::info!("FTP listening on {at}");
+            }
+            let limits = crate::listeners::ftp::FtpLimits {
+                rate_per_second: config.listener_rate,
+                ..Default::default()
+            };
+            tokio::spawn(crate::listeners::ftp::serve(
+                listener,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
+        if let Some(socket) = sip {
+            if let Ok(at) = socket.local_addr() {
+                tracing::info!("SIP listening on {at} (UDP)");
+            }
+            let limits = crate::listeners::sip::SipLimits {
+                rate_per_second: config.listener_rate,
+            };
+            tokio::spawn(crate::listeners::sip::serve(
+                socket,
+                limits,
+                until_stopped(stopped.clone()),
+            ));
+        }
         let site = serve_with(
             listener,
             router_with(state.clone(), with_live),

@@ -262,14 +262,7 @@ pub async fn code_page(
     code: Code<routes::CodePage>,
     State(state): State<Arc<AppState>>,
 ) -> Result<Response, WebError> {
-    let page = code_view(
-        &state.base_url,
-        state.live_base_url.as_deref(),
-        state.grpc_addr.as_deref(),
-        catalog(),
-        code.entry,
-        &code.meanings,
-    );
+    let page = code_view(&state, catalog(), code.entry, &code.meanings);
     let key = routes::CodePage {
         protocol: code.entry.protocol.slug().into(),
         code: code.path.code,
@@ -282,25 +275,13 @@ pub async fn ede_page(
     code: Code<routes::EdePage>,
     State(state): State<Arc<AppState>>,
 ) -> Result<Response, WebError> {
-    let page = code_view(
-        &state.base_url,
-        state.live_base_url.as_deref(),
-        state.grpc_addr.as_deref(),
-        catalog(),
-        code.entry,
-        &code.meanings,
-    );
+    let page = code_view(&state, catalog(), code.entry, &code.meanings);
     cached(code.path, &page)
 }
 
-fn code_view(
-    base: &str,
-    live_base: Option<&str>,
-    grpc_addr: Option<&str>,
-    catalog: &Catalog,
-    e: &Entry,
-    meanings: &[&Entry],
-) -> CodePage {
+fn code_view(state: &AppState, catalog: &Catalog, e: &Entry, meanings: &[&Entry]) -> CodePage {
+    let base = state.base_url.as_str();
+    let live_base = state.live_base_url.as_deref();
     let title = format!(
         "{} {} — what it means and how to fix it",
         e.label(),
@@ -379,9 +360,12 @@ fn code_view(
             .and_then(|live| Some((live, e.code.parse::<u16>().ok()?)))
             .filter(|(_, c)| (100..=599).contains(c))
             .map(|(live, c)| format!("curl -i {live}{}", routes::live(c))),
-        grpc_live: grpc_addr
+        grpc_live: state
+            .grpc_addr
+            .as_deref()
             .map(|addr| crate::live_grpc::grpcurl_commands(addr, e))
             .unwrap_or_default(),
+        listener: crate::listeners::try_it(e, &state.listeners),
         situations: catalog
             .situations_of(e)
             .into_iter()

@@ -369,6 +369,9 @@ pub struct CodePage {
     /// (caption, grpcurl command) pairs for gRPC codes, when the live gRPC
     /// service listens (`serve --grpc-addr`).
     pub grpc_live: Vec<(String, String)>,
+    /// The `dig`, `swaks`, `curl` or `sipsak` command for DNS, SMTP, FTP and SIP codes, when that
+    /// protocol's listener runs.
+    pub listener: Option<crate::listeners::TryIt>,
 }
 
 #[derive(Template)]
