@@ -1,14 +1,16 @@
 //! Live listeners for the protocols that are not HTTP: a DNS server
 //! ([`dns`]), an SMTP server ([`smtp`]), an FTP control connection
-//! ([`ftp`]) and a SIP user agent server ([`sip`]) whose answers are chosen by the
-//! name asked for or the recipient written, so that a resolver library or a
-//! mailer can be tested against every code of the catalog.
+//! ([`ftp`]) and a SIP user agent server ([`sip`]), whose answers are chosen
+//! by the name asked for, the recipient written, a command's argument or
+//! the Request-URI, so that a resolver, a mailer or any other client can be
+//! tested against every code of the catalog.
 //!
 //! They sit on the transport floor beside the web server: they read the
-//! catalog and never anything the web layer owns. Each is off unless its
+//! catalog, and share only the live endpoints' per-client rate limiter
+//! ([`crate::web::live::Limits`]) with the web layer. Each is off unless its
 //! address is given (`serve --dns-addr`, `--smtp-addr`, `--ftp-addr`,
-//! `--sip-addr`), holds nothing but
-//! bounded per-connection state, and never forwards, relays or stores.
+//! `--sip-addr`), holds nothing but bounded per-connection state, and never
+//! forwards, relays or stores.
 
 pub mod dns;
 pub mod ftp;
