@@ -376,6 +376,11 @@ fn code_view(
             .and_then(|live| Some((live, e.code.parse::<u16>().ok()?)))
             .filter(|(_, c)| (100..=599).contains(c))
             .map(|(live, c)| format!("curl -i {live}{}", routes::live(c))),
+        flows: live_base
+            .filter(|_| e.protocol == Protocol::Http)
+            .and_then(|live| Some((live, e.code.parse::<u16>().ok()?)))
+            .map(|(live, c)| crate::web::live::flows::steps_for(c, live))
+            .unwrap_or_default(),
         situations: catalog
             .situations_of(e)
             .into_iter()

@@ -366,6 +366,9 @@ pub struct CodePage {
     pub embed: Snippets,
     /// `curl -i BASE/status/407`, for HTTP codes the live endpoint can send.
     pub live: Option<String>,
+    /// The live flows that show this code at work (`live::flows`), as
+    /// curl commands against the live origin.
+    pub flows: Vec<crate::web::live::flows::Step>,
 }
 
 #[derive(Template)]

@@ -14,6 +14,7 @@ mod explain_web;
 mod export;
 mod hardening;
 mod live;
+mod live_flows;
 mod mcp;
 mod protocols;
 mod search;

@@ -13,8 +13,18 @@
 //! address it is off unless asked for, so a local test suite is never
 //! throttled.
 
+pub mod auth;
+pub mod conditional;
+pub mod echo;
+pub mod flows;
 mod negotiate;
+pub mod negotiation;
 pub mod policy;
+pub mod proxy;
+pub mod range;
+pub mod redirect;
+pub mod retry;
+pub mod upload;
 pub mod websocket;
 
 use super::AppState;
@@ -101,6 +111,8 @@ pub struct Limits {
     quota: Option<Quota>,
     checks: AtomicU64,
     sessions: websocket::Sessions,
+    /// The flows of `/retry/...` in progress.
+    pub retries: retry::Flows,
 }
 
 impl Limits {
@@ -117,6 +129,7 @@ impl Limits {
             quota,
             checks: AtomicU64::new(0),
             sessions: websocket::Sessions::new(config.websocket),
+            retries: retry::Flows::default(),
             config,
         }
     }
@@ -278,6 +291,66 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for MaybeUpgrade {
     }
 }
 
+/// A live request admitted under the per-client rate limit, with the
+/// address it came from (loopback for requests that did not come over a
+/// socket). Extracting it answers 429 with Retry-After when the client is
+/// over its rate.
+pub struct Admitted(pub IpAddr);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Admitted {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Admitted, Response> {
+        let client = client_of(&parts.extensions);
+        admit(state, client).map(|()| Admitted(client))
+    }
+}
+
+/// The peer address of a request, as the connection layer recorded it.
+fn client_of(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}
+
+/// The per-client rate limit: `Err` is the 429 to send.
+fn admit(state: &AppState, client: IpAddr) -> Result<(), Response> {
+    if state.live.allow(client) {
+        return Ok(());
+    }
+    let mut r = too_many(
+        "rate_limited",
+        "Too many requests from this address; try again in a second.",
+        "1",
+    );
+    r.extensions_mut().insert(reason_for(429));
+    Err(r)
+}
+
+/// Finishes a flow's answer: the registered reason phrase on the status
+/// line, no compression (the bytes are the test), and the live policy.
+fn finish(mut response: Response) -> Response {
+    let code = response.status().as_u16();
+    response.extensions_mut().insert(super::Uncompressed);
+    response.extensions_mut().insert(reason_for(code));
+    live_policy(response)
+}
+
+/// A JSON answer of a flow with `status`.
+fn json_answer(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut r = Response::new(Body::from(value.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    finish(r)
+}
+
 /// A refusal of a live request: the group's error layer renders it as the
 /// JSON error shape.
 fn refuse(error: WebError) -> Response {
@@ -336,14 +409,8 @@ pub async fn status(
     let client = peer
         .map(|axum::Extension(ConnectInfo(a))| a.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    if !limits.allow(client) {
-        let mut r = too_many(
-            "rate_limited",
-            "Too many requests from this address; try again in a second.",
-            "1",
-        );
-        r.extensions_mut().insert(reason_for(429));
-        return r;
+    if let Err(limited) = admit(&state, client) {
+        return limited;
     }
     if headers
         .get("service-worker")
@@ -704,7 +771,8 @@ fn entry_for(code: u16) -> Option<&'static Entry> {
         .next()
 }
 
-fn escape(s: &str) -> String {
+/// `s` with the characters HTML gives meaning to replaced by references.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
