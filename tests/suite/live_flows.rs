@@ -779,3 +779,444 @@ async fn every_flow_url_reaches_a_live_endpoint() {
         }
     }
 }
+
+/// Runs curl with `args`; returns its exit code, stdout and stderr.
+async fn curl(args: &[&str]) -> (i32, String, String) {
+    let out = tokio::process::Command::new("curl")
+        .arg("-s")
+        .args(args)
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .output()
+        .await
+        .expect("curl is installed (scripts/test.sh installs it)");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs curl; scripts/test.sh runs it"]
+async fn curl_follows_redirects_by_the_method_rules() {
+    let base = format!("http://{}", start().await);
+    for (code, method, body) in [
+        (301, "GET", None),
+        (302, "GET", None),
+        (303, "GET", None),
+        (307, "POST", Some("hello")),
+        (308, "POST", Some("hello")),
+    ] {
+        let (status, out, err) =
+            curl(&["-L", "-d", "hello", &format!("{base}/redirect/{code}?n=2")]).await;
+        assert_eq!(status, 0, "{err}");
+        let echoed: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(echoed["method"], method, "curl -L after {code}");
+        assert_eq!(
+            echoed["body"].as_str(),
+            body.or(Some("")),
+            "the body after {code}"
+        );
+    }
+    let (status, _, _) = curl(&[
+        "-L",
+        "--max-redirs",
+        "5",
+        &format!("{base}/redirect/302/loop"),
+    ])
+    .await;
+    assert_eq!(
+        status, 47,
+        "curl stops at its redirect limit (CURLE_TOO_MANY_REDIRECTS)"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs curl; scripts/test.sh runs it"]
+async fn curl_answers_auth_and_proxy_challenges() {
+    let base = format!("http://{}", start().await);
+    let code = |args: Vec<String>| async move {
+        let mut all = vec![
+            "-o".to_string(),
+            "/dev/null".into(),
+            "-w".into(),
+            "%{http_code}".into(),
+        ];
+        all.extend(args);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        curl(&refs).await.1
+    };
+    let basic = format!("{base}/auth/basic/user/passwd");
+    assert_eq!(code(vec![basic.clone()]).await, "401");
+    assert_eq!(
+        code(vec!["-u".into(), "user:passwd".into(), basic.clone()]).await,
+        "200"
+    );
+    // --anyauth first asks without credentials and answers the challenge.
+    assert_eq!(
+        code(vec![
+            "--anyauth".into(),
+            "-u".into(),
+            "user:passwd".into(),
+            basic.clone()
+        ])
+        .await,
+        "200"
+    );
+    assert_eq!(
+        code(vec!["-u".into(), "user:wrong".into(), basic]).await,
+        "401"
+    );
+    assert_eq!(
+        code(vec![
+            "--oauth2-bearer".into(),
+            "abc".into(),
+            format!("{base}/auth/bearer/abc")
+        ])
+        .await,
+        "200"
+    );
+    assert_eq!(
+        code(vec![
+            "-u".into(),
+            "statusatlas:live-test".into(),
+            format!("{base}/auth/forbidden")
+        ])
+        .await,
+        "403"
+    );
+
+    let target = "http://example.test/some/page";
+    let (_, out, _) = curl(&["-i", "--proxy", &base, target]).await;
+    assert!(
+        out.starts_with("HTTP/1.1 407 Proxy Authentication Required"),
+        "{out}"
+    );
+    assert!(
+        out.contains("proxy-authenticate: Basic realm=\"statusatlas proxy\""),
+        "{out}"
+    );
+    let (_, out, _) = curl(&[
+        "-i",
+        "--proxy",
+        &base,
+        "--proxy-user",
+        "statusatlas:live-test",
+        target,
+    ])
+    .await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert!(
+        out.contains("nothing was sent to http://example.test/some/page"),
+        "{out}"
+    );
+    let (_, out, _) = curl(&[
+        "-i",
+        "--proxy",
+        &base,
+        "--proxy-anyauth",
+        "--proxy-user",
+        "statusatlas:live-test",
+        target,
+    ])
+    .await;
+    assert!(
+        out.contains("HTTP/1.1 200 OK"),
+        "--proxy-anyauth answers the 407: {out}"
+    );
+    // A tunnel (CONNECT): refused, with and without credentials, and never opened.
+    let (status, out, _) = curl(&[
+        "-p",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_connect}",
+        "--proxy",
+        &base,
+        target,
+    ])
+    .await;
+    assert_eq!((status, out.as_str()), (56, "407"));
+    let (status, out, _) = curl(&[
+        "-p",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_connect}",
+        "--proxy",
+        &base,
+        "--proxy-user",
+        "statusatlas:live-test",
+        target,
+    ])
+    .await;
+    assert_eq!((status, out.as_str()), (56, "403"));
+}
+
+#[tokio::test]
+#[ignore = "needs curl; scripts/test.sh runs it"]
+async fn curl_sends_conditional_and_range_requests() {
+    let base = format!("http://{}", start().await);
+    let etag_url = format!("{base}/cache/etag");
+    let (_, head, _) = curl(&["-D", "-", "-o", "/dev/null", &etag_url]).await;
+    let field = |name: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(&format!("{}: ", name.to_ascii_lowercase())))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (tag, modified) = (field("ETag"), field("Last-Modified"));
+    let code = |args: Vec<String>| async move {
+        let mut all = vec![
+            "-o".to_string(),
+            "/dev/null".into(),
+            "-w".into(),
+            "%{http_code}".into(),
+        ];
+        all.extend(args);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        curl(&refs).await.1
+    };
+    assert_eq!(
+        code(vec![
+            "-H".into(),
+            format!("If-None-Match: {tag}"),
+            etag_url.clone()
+        ])
+        .await,
+        "304"
+    );
+    // curl -z sends If-Modified-Since.
+    assert_eq!(
+        code(vec!["-z".into(), modified.clone(), etag_url.clone()]).await,
+        "304"
+    );
+    assert_eq!(
+        code(vec![
+            "-X".into(),
+            "PUT".into(),
+            "-H".into(),
+            "If-Match: \"stale\"".into(),
+            "-d".into(),
+            "x".into(),
+            etag_url.clone()
+        ])
+        .await,
+        "412"
+    );
+    assert_eq!(
+        code(vec![
+            "-X".into(),
+            "PUT".into(),
+            "-d".into(),
+            "x".into(),
+            etag_url.clone()
+        ])
+        .await,
+        "428"
+    );
+
+    let range = format!("{base}/range/100");
+    let (_, out, _) = curl(&["-r", "10-19", &range]).await;
+    assert_eq!(out, "klmnopqrst");
+    let (_, out, _) = curl(&["-i", "-r", "0-1,50-52", &range]).await;
+    assert!(out.starts_with("HTTP/1.1 206 Partial Content"), "{out}");
+    assert!(out.contains("content-type: multipart/byteranges; boundary="));
+    assert!(
+        out.contains("Content-Range: bytes 50-52/100\r\n\r\nyza\r\n"),
+        "{out}"
+    );
+    let (_, out, _) = curl(&["-i", "-r", "500-600", &range]).await;
+    assert!(
+        out.starts_with("HTTP/1.1 416 Range Not Satisfiable"),
+        "{out}"
+    );
+    assert!(out.contains("content-range: bytes */100"));
+}
+
+#[tokio::test]
+#[ignore = "needs curl; scripts/test.sh runs it"]
+async fn curl_waits_for_100_continue_and_sees_refusals_before_the_body() {
+    let base = format!("http://{}", start().await);
+    let body = "x".repeat(2000);
+    let (_, out, err) = curl(&[
+        "-v",
+        "-H",
+        "Expect: 100-continue",
+        "-d",
+        &body,
+        &format!("{base}/upload"),
+    ])
+    .await;
+    assert!(err.contains("< HTTP/1.1 100 Continue"), "{err}");
+    assert!(err.contains("< HTTP/1.1 201 Created"), "{err}");
+    assert!(out.contains("\"received_bytes\":2000"), "{out}");
+    let (_, _, err) = curl(&[
+        "-v",
+        "-H",
+        "Expect: 100-continue",
+        "-d",
+        &body,
+        &format!("{base}/upload?limit=100"),
+    ])
+    .await;
+    assert!(err.contains("< HTTP/1.1 413 Content Too Large"), "{err}");
+    assert!(
+        !err.contains("100 Continue"),
+        "refused before the body: {err}"
+    );
+    assert!(
+        err.to_ascii_lowercase().contains("< connection: close"),
+        "{err}"
+    );
+    let (_, _, err) = curl(&[
+        "-v",
+        "-H",
+        "Expect: 200-ok",
+        "-d",
+        "x",
+        &format!("{base}/upload"),
+    ])
+    .await;
+    assert!(err.contains("< HTTP/1.1 417 Expectation Failed"), "{err}");
+}
+
+#[tokio::test]
+#[ignore = "needs curl; scripts/test.sh runs it"]
+async fn curl_retry_honours_retry_after() {
+    let base = format!("http://{}", start().await);
+    // One retry only: curl's own first delay is 1 s, so it succeeds only by
+    // waiting the 2 s Retry-After asks for.
+    // The body goes to a file: curl truncates it before a retry, which it
+    // cannot do to /dev/null.
+    let file = std::env::temp_dir().join(format!("statusatlas-retry-{}", std::process::id()));
+    let file = file.to_str().unwrap();
+    for code in ["429", "503"] {
+        let (_, out, err) = curl(&[
+            "--retry",
+            "1",
+            "-o",
+            file,
+            "-w",
+            "%{http_code}",
+            &format!("{base}/retry/{code}?after=2&id=curl"),
+        ])
+        .await;
+        assert_eq!(out, "200", "{code}: {err}");
+    }
+    let _ = std::fs::remove_file(file);
+}
+
+#[tokio::test]
+#[ignore = "needs Python requests and httpx; scripts/test.sh runs it"]
+async fn python_requests_and_httpx_follow_the_flows() {
+    let base = format!("http://{}", start().await);
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/http_flows.py");
+    let out = tokio::process::Command::new(crate::support::venv_python())
+        .arg(script)
+        .arg(&base)
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("HTTPS_PROXY")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for client in ["requests", "httpx"] {
+        let s = &seen[client];
+        for (code, method, body) in [
+            ("301", "GET", None),
+            ("302", "GET", None),
+            ("303", "GET", None),
+            ("307", "POST", Some("hello")),
+            ("308", "POST", Some("hello")),
+        ] {
+            let r = &s["redirects"][code];
+            assert_eq!(r["status"], 200, "{client} {code}");
+            assert_eq!(r["method"], method, "{client} after {code}");
+            assert_eq!(
+                r["body"].as_str(),
+                body.or(Some("")),
+                "{client} body after {code}"
+            );
+            let hops: u16 = code.parse().unwrap();
+            assert_eq!(
+                r["hops"],
+                serde_json::json!([hops, hops]),
+                "{client} {code}"
+            );
+        }
+        assert_eq!(s["loop"], "too_many_redirects", "{client}");
+        assert_eq!(
+            s["basic_without"],
+            serde_json::json!([401, "Basic realm=\"statusatlas\", charset=\"UTF-8\""]),
+            "{client}"
+        );
+        assert_eq!(s["basic_with"], 200, "{client}");
+        assert_eq!(s["forbidden_with"], 403, "{client}");
+        assert_eq!(s["etag_304"], 304, "{client}");
+        assert_eq!(
+            s["proxy_without"],
+            serde_json::json!([407, "Basic realm=\"statusatlas proxy\", charset=\"UTF-8\""]),
+            "{client}"
+        );
+        assert_eq!(s["proxy_with"][0], 200, "{client}");
+        assert!(
+            s["proxy_with"][1]
+                .as_str()
+                .unwrap()
+                .contains("nothing was sent to http://example.test/some/page"),
+            "{client}: {}",
+            s["proxy_with"][1]
+        );
+        assert!(
+            s["tunnel_without"].as_str().unwrap().contains("407"),
+            "{client}: {}",
+            s["tunnel_without"]
+        );
+        assert!(
+            s["tunnel_with"].as_str().unwrap().contains("403"),
+            "{client}: {}",
+            s["tunnel_with"]
+        );
+    }
+    let r = &seen["requests"];
+    assert_eq!(r["basic_wrong"], 401);
+    assert_eq!(r["bearer_with"], 200);
+    assert_eq!(r["ims_304"], 304);
+    assert_eq!(
+        (r["put_412"].as_u64(), r["put_204"].as_u64()),
+        (Some(412), Some(204))
+    );
+    assert_eq!(
+        r["range_one"],
+        serde_json::json!([206, "bytes 0-9/100", "abcdefghij"])
+    );
+    assert_eq!(
+        r["range_multipart"],
+        serde_json::json!([206, ["bytes 0-1/100", "ab"], ["bytes 50-52/100", "yza"]])
+    );
+    assert_eq!(r["range_416"], serde_json::json!([416, "bytes */100"]));
+    assert_eq!(
+        r["retry"]["status"], 200,
+        "urllib3's Retry waited as Retry-After said"
+    );
+    assert_eq!(r["retry_503_post"], 200);
+    assert_eq!(
+        seen["httpx"]["range_suffix"],
+        serde_json::json!([206, "bytes 97-99/100", "tuv"])
+    );
+}

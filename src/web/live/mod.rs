@@ -305,7 +305,10 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for Admitted {
         state: &Arc<AppState>,
     ) -> Result<Admitted, Response> {
         let client = client_of(&parts.extensions);
-        admit(state, client).map(|()| Admitted(client))
+        match over_rate(state, client) {
+            Some(limited) => Err(limited),
+            None => Ok(Admitted(client)),
+        }
     }
 }
 
@@ -317,10 +320,10 @@ fn client_of(extensions: &axum::http::Extensions) -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
 }
 
-/// The per-client rate limit: `Err` is the 429 to send.
-fn admit(state: &AppState, client: IpAddr) -> Result<(), Response> {
+/// The per-client rate limit: the 429 to send when `client` is over it.
+fn over_rate(state: &AppState, client: IpAddr) -> Option<Response> {
     if state.live.allow(client) {
-        return Ok(());
+        return None;
     }
     let mut r = too_many(
         "rate_limited",
@@ -328,7 +331,7 @@ fn admit(state: &AppState, client: IpAddr) -> Result<(), Response> {
         "1",
     );
     r.extensions_mut().insert(reason_for(429));
-    Err(r)
+    Some(r)
 }
 
 /// Finishes a flow's answer: the registered reason phrase on the status
@@ -409,7 +412,7 @@ pub async fn status(
     let client = peer
         .map(|axum::Extension(ConnectInfo(a))| a.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    if let Err(limited) = admit(&state, client) {
+    if let Some(limited) = over_rate(&state, client) {
         return limited;
     }
     if headers

@@ -109,7 +109,7 @@ pub async fn front(State(state): State<Arc<AppState>>, request: Request, next: N
     let Some(form) = proxy_form(&request, &state.base_url) else {
         return next.run(request).await;
     };
-    if let Err(limited) = super::admit(&state, client_of(request.extensions())) {
+    if let Some(limited) = super::over_rate(&state, client_of(request.extensions())) {
         return limited;
     }
     let credentials = auth::presented(request.headers(), &header::PROXY_AUTHORIZATION, "Basic");
