@@ -38,7 +38,6 @@ use layers::{
 };
 use std::sync::Arc;
 use std::time::Duration;
-use utoipa::OpenApi;
 
 pub use server::{ConnectionLimits, serve, serve_with};
 
@@ -248,27 +247,50 @@ fn badges(state: &State) -> Router<State> {
     .layer(deny_framing())
 }
 
+/// A route for `handler` on GET (and HEAD), POST, PUT, DELETE, PATCH and
+/// OPTIONS: the methods the live flows take; any other gets 405 with Allow.
+fn every_method<H, T>(handler: H) -> axum::routing::MethodRouter<State>
+where
+    H: axum::handler::Handler<T, State>,
+    T: 'static,
+{
+    get(handler.clone())
+        .post(handler.clone())
+        .put(handler.clone())
+        .delete(handler.clone())
+        .patch(handler.clone())
+        .options(handler)
+}
+
 /// The live test endpoints: any method, never cached, JSON errors, and
 /// bodies sent exactly as built. A router of its own so that it can be
 /// served on a listener of its own.
 pub fn live_router(state: Arc<AppState>) -> Router {
     use axum::routing::post;
     use live::{auth, conditional, echo, negotiation, range, redirect, retry, upload};
+    // The flows that take the usual methods (the methods of RFC 9110 and
+    // PATCH); anything else gets 405 with Allow.
     let bounded_routes = bounded(
         Router::new()
             .route(routes::LiveStatus::PATH, any(live::status))
-            .route(routes::LiveEcho::PATH, any(echo::echo))
-            .route(routes::LiveRedirect::PATH, any(redirect::redirect))
-            .route(routes::LiveRedirectLoop::PATH, any(redirect::redirect_loop))
-            .route(routes::LiveAuthBasic::PATH, any(auth::basic))
-            .route(routes::LiveAuthBearer::PATH, any(auth::bearer))
-            .route(routes::LiveAuthForbidden::PATH, any(auth::forbidden))
+            .route(routes::LiveEcho::PATH, every_method(echo::echo))
+            .route(routes::LiveRedirect::PATH, every_method(redirect::redirect))
+            .route(
+                routes::LiveRedirectLoop::PATH,
+                every_method(redirect::redirect_loop),
+            )
+            .route(routes::LiveAuthBasic::PATH, every_method(auth::basic))
+            .route(routes::LiveAuthBearer::PATH, every_method(auth::bearer))
+            .route(
+                routes::LiveAuthForbidden::PATH,
+                every_method(auth::forbidden),
+            )
             .route(
                 routes::LiveCacheEtag::PATH,
                 get(conditional::etag_resource).put(conditional::etag_resource),
             )
             .route(routes::LiveRange::PATH, get(range::range))
-            .route(routes::LiveRetry::PATH, any(retry::retry))
+            .route(routes::LiveRetry::PATH, every_method(retry::retry))
             .route(
                 routes::LiveNegotiate::PATH,
                 get(negotiation::document)
@@ -452,7 +474,7 @@ pub fn moved_permanently(to: &str) -> axum::response::Response {
 
 /// The OpenAPI document as JSON, for the snapshot test and the export.
 pub fn openapi_json() -> String {
-    api::ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    api::document().to_pretty_json().unwrap_or_default()
 }
 
 /// Why the server could not start.

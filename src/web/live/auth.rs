@@ -14,11 +14,13 @@
 //! credentials are test values anyone can read in the URL or here.
 
 use super::{Admitted, json_answer};
+use crate::web::error::ErrorBody;
 use crate::web::routes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum_extra::headers::authorization::{Basic, Bearer, Credentials};
 use axum_extra::headers::{Authorization, HeaderMapExt};
+use axum_extra::routing::TypedPath;
 
 /// The user name of the documented test credentials (for `/auth/forbidden`
 /// and proxy authentication).
@@ -92,6 +94,20 @@ pub fn are_test_credentials(presented: &Presented) -> bool {
 
 /// `/auth/basic/{user}/{password}`: 200 for exactly these credentials in
 /// the Basic scheme, 401 with a Basic challenge otherwise.
+#[utoipa::path(
+    method(get, head, post, put, delete, patch, options),
+    path = routes::LiveAuthBasic::PATH,
+    tag = "live",
+    params(
+        ("user" = String, Path, description = "The user name to expect", min_length = 1, pattern = "^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$"),
+        ("password" = String, Path, description = "The password to expect", min_length = 1, pattern = "^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$"),
+    ),
+    responses(
+        (status = 200, description = "Authenticated", body = Object),
+        (status = 401, description = "Not authenticated: the challenge", body = Object, headers(("WWW-Authenticate" = String, description = "A Basic challenge"))),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn basic(
     path: routes::LiveAuthBasic,
     Admitted(_): Admitted,
@@ -112,6 +128,17 @@ pub async fn basic(
 /// `/auth/bearer/{token}`: 200 for exactly this token, 401 with a Bearer
 /// challenge otherwise (RFC 6750, Section 3: `error="invalid_token"` when a
 /// token was presented and is wrong).
+#[utoipa::path(
+    method(get, head, post, put, delete, patch, options),
+    path = routes::LiveAuthBearer::PATH,
+    tag = "live",
+    params(("token" = String, Path, description = "The token to expect", min_length = 1, pattern = "^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")),
+    responses(
+        (status = 200, description = "Authenticated", body = Object),
+        (status = 401, description = "Not authenticated: the challenge", body = Object, headers(("WWW-Authenticate" = String, description = "A Bearer challenge"))),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn bearer(
     path: routes::LiveAuthBearer,
     Admitted(_): Admitted,
@@ -133,6 +160,16 @@ pub async fn bearer(
 
 /// `/auth/forbidden`: 401 until the test credentials arrive in the Basic
 /// scheme, then 403 Forbidden.
+#[utoipa::path(
+    method(get, head, post, put, delete, patch, options),
+    path = routes::LiveAuthForbidden::PATH,
+    tag = "live",
+    responses(
+        (status = 401, description = "Not the test credentials: the challenge", body = Object, headers(("WWW-Authenticate" = String, description = "A Basic challenge"))),
+        (status = 403, description = "The test credentials: authenticated and refused", body = Object),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn forbidden(
     _: routes::LiveAuthForbidden,
     Admitted(_): Admitted,

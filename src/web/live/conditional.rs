@@ -17,6 +17,7 @@
 //! the representation but must revalidate it, which is the point here.
 
 use super::{Admitted, finish, json_answer};
+use crate::web::error::ErrorBody;
 use crate::web::routes;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -24,6 +25,7 @@ use axum::response::Response;
 use axum_extra::headers::{
     ETag, HeaderMapExt, IfMatch, IfModifiedSince, IfNoneMatch, IfUnmodifiedSince, LastModified,
 };
+use axum_extra::routing::TypedPath;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -108,6 +110,25 @@ pub fn evaluate(method: &Method, headers: &HeaderMap) -> Outcome {
 }
 
 /// `/cache/etag` (GET, HEAD, PUT): see the module documentation.
+#[utoipa::path(
+    method(get, head, put),
+    path = routes::LiveCacheEtag::PATH,
+    tag = "live",
+    params(
+        ("If-Match" = Option<String>, Header, description = "Entity tags the representation must have"),
+        ("If-None-Match" = Option<String>, Header, description = "Entity tags it must not have"),
+        ("If-Modified-Since" = Option<String>, Header, description = "An HTTP-date"),
+        ("If-Unmodified-Since" = Option<String>, Header, description = "An HTTP-date"),
+    ),
+    responses(
+        (status = 200, description = "The representation", content_type = "text/plain", body = String, headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 204, description = "A PUT whose preconditions hold (nothing is stored)"),
+        (status = 304, description = "Not Modified", headers(("ETag" = String))),
+        (status = 412, description = "A precondition does not hold", body = Object),
+        (status = 428, description = "A PUT without If-Match or If-Unmodified-Since", body = Object),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn etag_resource(
     _: routes::LiveCacheEtag,
     Admitted(_): Admitted,

@@ -312,6 +312,24 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for Admitted {
     }
 }
 
+/// A whole number written with ASCII digits only (no sign, no spaces), as
+/// the flows' query parameters and path segments take them.
+fn whole<T: std::str::FromStr>(text: &str) -> Option<T> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// The value of the query parameter `key` (the last one when repeated),
+/// decoded; `Some("")` when it is present and empty, which a number never
+/// is (serde's forms would read it as absent).
+fn query_param(raw: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == key)
+        .last()
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The peer address of a request, as the connection layer recorded it.
 fn client_of(extensions: &axum::http::Extensions) -> IpAddr {
     extensions

@@ -15,18 +15,30 @@
 
 use super::negotiate::{Format, acceptable};
 use super::{Admitted, finish, json_answer, refuse};
+use crate::web::error::ErrorBody;
 use crate::web::error::{WebError, shorten};
 use crate::web::layers::{BODY_LIMIT, read_body};
 use crate::web::routes;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum_extra::routing::TypedPath;
 
 /// The media types a body sent to `/negotiate` may have.
 pub const ACCEPT_POST: &str = "application/json, text/plain";
 
 /// `/negotiate` (GET, HEAD): the document in the representation `Accept`
 /// prefers, or 406.
+#[utoipa::path(
+    get,
+    path = routes::LiveNegotiate::PATH,
+    tag = "live",
+    responses(
+        (status = 200, description = "The document as text/plain, application/json or text/html", content((String = "text/plain"), (Object = "application/json"), (String = "text/html"))),
+        (status = 406, description = "Accept rules out all three", content_type = "text/plain", body = String),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn document(
     _: routes::LiveNegotiate,
     Admitted(_): Admitted,
@@ -66,6 +78,19 @@ pub async fn document(
 /// `/negotiate` (POST, PUT): the body understood, or 415 (see the module
 /// documentation). Errors: 400 for JSON that does not parse or text that
 /// is not UTF-8, 413 for a body over 16 KiB.
+#[utoipa::path(
+    method(post, put),
+    path = routes::LiveNegotiate::PATH,
+    tag = "live",
+    request_body(content((Value = "application/json"), (String = "text/plain"))),
+    responses(
+        (status = 200, description = "What the body was understood as", body = Object),
+        (status = 400, description = "JSON that does not parse, or text that is not UTF-8", body = ErrorBody),
+        (status = 413, description = "A body over 16 KiB", body = ErrorBody),
+        (status = 415, description = "Another media type (Accept-Post) or a content coding (Accept-Encoding)", body = ErrorBody),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn accept_body(
     _: routes::LiveNegotiate,
     Admitted(_): Admitted,

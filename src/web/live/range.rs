@@ -20,12 +20,14 @@
 //! the representation (which selects all of it).
 
 use super::{Admitted, finish, refuse};
+use crate::web::error::ErrorBody;
 use crate::web::error::{WebError, shorten};
 use crate::web::routes;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum_extra::headers::{ETag, HeaderMapExt, IfRange};
+use axum_extra::routing::TypedPath;
 
 /// The largest representation `/range/{bytes}` serves, in bytes.
 pub const MAX_BYTES: u64 = 102_400;
@@ -119,8 +121,25 @@ pub fn etag_of(len: u64) -> String {
 
 /// `/range/{bytes}` (GET, HEAD): see the module documentation. Errors: 400
 /// when `bytes` is not a whole number from 0 to [`MAX_BYTES`].
+#[utoipa::path(
+    get,
+    path = routes::LiveRange::PATH,
+    tag = "live",
+    params(
+        ("bytes" = u64, Path, description = "The size of the representation", minimum = 0, maximum = 102400),
+        ("Range" = Option<String>, Header, description = "A byte range set, e.g. bytes=0-9,50-"),
+        ("If-Range" = Option<String>, Header, description = "An entity tag: the range applies only if it is current"),
+    ),
+    responses(
+        (status = 200, description = "The whole representation", content_type = "application/octet-stream", body = Vec<u8>, headers(("Accept-Ranges" = String), ("ETag" = String))),
+        (status = 206, description = "One range (Content-Range), or several as multipart/byteranges", content_type = "application/octet-stream", body = Vec<u8>, headers(("Accept-Ranges" = String), ("ETag" = String))),
+        (status = 400, description = "Not a size from 0 to 102400", body = ErrorBody),
+        (status = 416, description = "No range is satisfiable", content_type = "text/plain", body = String, headers(("Content-Range" = String, description = "bytes */N"))),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn range(path: routes::LiveRange, Admitted(_): Admitted, headers: HeaderMap) -> Response {
-    let Some(len) = path.bytes.parse::<u64>().ok().filter(|n| *n <= MAX_BYTES) else {
+    let Some(len) = super::whole::<u64>(&path.bytes).filter(|n| *n <= MAX_BYTES) else {
         return refuse(WebError::bad_request(format!(
             "“{}” is not a size: give a number of bytes from 0 to {MAX_BYTES}",
             shorten(&path.bytes)

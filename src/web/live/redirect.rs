@@ -11,12 +11,14 @@
 //! the URL.
 
 use super::{Admitted, finish, policy, refuse};
+use crate::web::error::ErrorBody;
 use crate::web::error::{WebError, shorten};
 use crate::web::routes::{self, RedirectQuery};
 use axum::body::Body;
 use axum::extract::RawQuery;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum_extra::routing::TypedPath;
 
 /// The longest chain `n=` may ask for.
 pub const MAX_HOPS: u32 = 20;
@@ -28,6 +30,24 @@ pub const KINDS: [u16; 5] = [301, 302, 303, 307, 308];
 /// `/redirect/{code}`: one hop of the chain (see the module documentation).
 /// Errors: 400 for another code, a `to` that is not a path on this site or
 /// an `n` outside 1 to [`MAX_HOPS`].
+#[utoipa::path(
+    method(get, head, post, put, delete, patch, options),
+    path = routes::LiveRedirect::PATH,
+    tag = "live",
+    params(
+        ("code" = String, Path, description = "The redirect to make: 301, 302, 303, 307 or 308", pattern = "^(301|302|303|307|308)$", example = "307"),
+        ("to" = Option<String>, Query, description = "Where the chain ends: a path on this site (default /echo)", pattern = "^/([!-.0-\\[\\]-~][!-\\[\\]-~]*)?$"),
+        ("n" = Option<u32>, Query, description = "How many redirects lead there", minimum = 1, maximum = 20),
+    ),
+    responses(
+        (status = 301, description = "Moved Permanently to the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 302, description = "Found: the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 303, description = "See Other: the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 307, description = "Temporary Redirect to the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 308, description = "Permanent Redirect to the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 400, description = "Another code, a target off this site or a count out of range", body = ErrorBody),
+ (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),)
+)]
 pub async fn redirect(
     path: routes::LiveRedirect,
     Admitted(_): Admitted,
@@ -40,6 +60,20 @@ pub async fn redirect(
 }
 
 /// `/redirect/{code}/loop`: a redirect to this same URL, forever.
+#[utoipa::path(
+    method(get, head, post, put, delete, patch, options),
+    path = routes::LiveRedirectLoop::PATH,
+    tag = "live",
+    params(("code" = String, Path, description = "The redirect to make: 301, 302, 303, 307 or 308", pattern = "^(301|302|303|307|308)$", example = "302")),
+    responses(
+        (status = 301, description = "Moved Permanently to the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 302, description = "Found: the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 303, description = "See Other: the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 307, description = "Temporary Redirect to the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 308, description = "Permanent Redirect to the next hop", headers(("Location" = String, description = "A path on this site"))),
+        (status = 400, description = "Another code, a target off this site or a count out of range", body = ErrorBody),
+ (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),)
+)]
 pub async fn redirect_loop(path: routes::LiveRedirectLoop, Admitted(_): Admitted) -> Response {
     match kind(&path.code) {
         Ok(code) => answer(code, &path.to_string(), None),
@@ -48,8 +82,7 @@ pub async fn redirect_loop(path: routes::LiveRedirectLoop, Admitted(_): Admitted
 }
 
 fn kind(code: &str) -> Result<u16, WebError> {
-    code.parse::<u16>()
-        .ok()
+    super::whole::<u16>(code)
         .filter(|c| KINDS.contains(c))
         .ok_or_else(|| {
             WebError::bad_request(format!(
@@ -62,8 +95,10 @@ fn kind(code: &str) -> Result<u16, WebError> {
 /// The code, the next `Location` and how many redirects follow this one.
 fn hop(code: &str, raw: Option<&str>) -> Result<(u16, String, Option<u32>), WebError> {
     let code = kind(code)?;
-    let query: RedirectQuery = serde_html_form::from_str(raw.unwrap_or_default())
-        .map_err(|e| WebError::bad_request(format!("the query is not valid: {e}")))?;
+    let query = RedirectQuery {
+        to: super::query_param(raw, "to"),
+        n: super::query_param(raw, "n"),
+    };
     let to = match &query.to {
         Some(to) => {
             policy::same_origin_location(to)?;
@@ -72,10 +107,7 @@ fn hop(code: &str, raw: Option<&str>) -> Result<(u16, String, Option<u32>), WebE
         None => routes::LiveEcho.to_string(),
     };
     let n = match &query.n {
-        Some(n) => n
-            .trim()
-            .parse::<u32>()
-            .ok()
+        Some(n) => super::whole::<u32>(n)
             .filter(|n| (1..=MAX_HOPS).contains(n))
             .ok_or_else(|| {
                 WebError::bad_request(format!(

@@ -12,11 +12,13 @@
 //! client simply starts again).
 
 use super::{Admitted, json_answer, refuse};
+use crate::web::error::ErrorBody;
 use crate::web::error::{WebError, shorten};
 use crate::web::routes::{self, RetryQuery};
 use axum::extract::RawQuery;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum_extra::routing::TypedPath;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -84,6 +86,22 @@ impl Flows {
 /// other than 429 or 503, an `after` outside 0 to [`MAX_AFTER`], or an `id`
 /// longer than [`MAX_ID`] bytes or with characters other than letters,
 /// digits, `.`, `_` and `-`.
+#[utoipa::path(
+    method(get, head, post, put, delete, patch, options),
+    path = routes::LiveRetry::PATH,
+    tag = "live",
+    params(
+        ("code" = String, Path, description = "429 or 503", pattern = "^(429|503)$", example = "429"),
+        ("after" = Option<u64>, Query, description = "Seconds to refuse for (default 2)", minimum = 0, maximum = 120),
+        ("id" = Option<String>, Query, description = "Names the flow", max_length = 64, pattern = "^[A-Za-z0-9._-]*$"),
+    ),
+    responses(
+        (status = 200, description = "The wait is over", body = Object),
+        (status = 400, description = "Another code, or after or id out of range", body = ErrorBody),
+        (status = 429, description = "Too Many Requests: wait as Retry-After says", body = Object, headers(("Retry-After" = u64, description = "Seconds"))),
+        (status = 503, description = "Service Unavailable: wait as Retry-After says", body = Object, headers(("Retry-After" = u64, description = "Seconds"))),
+    )
+)]
 pub async fn retry(
     path: routes::LiveRetry,
     Admitted(client): Admitted,
@@ -142,13 +160,12 @@ fn parse(code: &str, raw: Option<&str>) -> Result<(u16, u64, String), WebError> 
             )));
         }
     };
-    let query: RetryQuery = serde_html_form::from_str(raw.unwrap_or_default())
-        .map_err(|e| WebError::bad_request(format!("the query is not valid: {e}")))?;
+    let query = RetryQuery {
+        after: super::query_param(raw, "after"),
+        id: super::query_param(raw, "id"),
+    };
     let after = match &query.after {
-        Some(a) => a
-            .trim()
-            .parse::<u64>()
-            .ok()
+        Some(a) => super::whole::<u64>(a)
             .filter(|a| *a <= MAX_AFTER)
             .ok_or_else(|| {
                 WebError::bad_request(format!(

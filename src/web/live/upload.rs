@@ -15,12 +15,14 @@
 //! the body is never held in memory, only counted.
 
 use super::{Admitted, json_answer, refuse};
+use crate::web::error::ErrorBody;
 use crate::web::error::{WebError, shorten};
 use crate::web::routes::{self, UploadQuery};
 use axum::body::Body;
 use axum::extract::RawQuery;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum_extra::routing::TypedPath;
 use http_body_util::BodyExt;
 
 /// The body limit when `limit=` is not given, in bytes.
@@ -31,6 +33,22 @@ pub const MAX_LIMIT: u64 = 1024 * 1024;
 /// `/upload` (POST, PUT): see the module documentation. Errors: 400 for a
 /// `limit` that is not a number from 0 to [`MAX_LIMIT`] or a body that
 /// breaks off, 413 and 417 as described.
+#[utoipa::path(
+    method(post, put),
+    path = routes::LiveUpload::PATH,
+    tag = "live",
+    params(
+        ("limit" = Option<u64>, Query, description = "The largest body accepted, in bytes (default 65536)", minimum = 0, maximum = 1048576),
+    ),
+    request_body(content = Option<Vec<u8>>, content_type = "application/octet-stream", description = "Any bytes; send Expect: 100-continue to have them wait for the server's 100"),
+    responses(
+        (status = 201, description = "Received, counted and discarded", body = Object),
+        (status = 400, description = "A limit out of range, or a body that broke off", body = ErrorBody),
+        (status = 413, description = "Over the limit (Connection: close)", body = ErrorBody),
+        (status = 417, description = "An expectation other than 100-continue (Connection: close)", body = ErrorBody),
+        (status = 429, description = "Over the per-client rate (on public addresses)", body = ErrorBody),
+    )
+)]
 pub async fn upload(
     _: routes::LiveUpload,
     Admitted(_): Admitted,
@@ -111,14 +129,12 @@ pub async fn upload(
 }
 
 fn parse_limit(raw: Option<&str>) -> Result<u64, WebError> {
-    let query: UploadQuery = serde_html_form::from_str(raw.unwrap_or_default())
-        .map_err(|e| WebError::bad_request(format!("the query is not valid: {e}")))?;
+    let query = UploadQuery {
+        limit: super::query_param(raw, "limit"),
+    };
     match query.limit {
         None => Ok(DEFAULT_LIMIT),
-        Some(l) => l
-            .trim()
-            .parse::<u64>()
-            .ok()
+        Some(l) => super::whole::<u64>(&l)
             .filter(|l| *l <= MAX_LIMIT)
             .ok_or_else(|| {
                 WebError::bad_request(format!(
