@@ -401,7 +401,7 @@ fn live_policy(mut response: Response) -> Response {
 /// error shape, as every refusal of a live endpoint.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     refuse(WebError::not_found(format!(
-        "There is nothing at “{}” here: the live endpoints are /status/{{code}}.",
+        "There is nothing at “{}” here: the live endpoints are /status/{{code}} and the flows /echo, /redirect/{{code}}, /auth/..., /cache/etag, /range/{{bytes}}, /retry/{{code}}, /upload and /negotiate.",
         shorten(uri.path())
     )))
 }
