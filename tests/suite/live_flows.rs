@@ -1220,3 +1220,85 @@ async fn python_requests_and_httpx_follow_the_flows() {
         serde_json::json!([206, "bytes 97-99/100", "tuv"])
     );
 }
+
+/// Every flow answers with the live policy: the sandboxing CSP, nosniff,
+/// no framing, never a cookie; and only `/cache/etag` may be stored.
+#[tokio::test]
+async fn every_flow_keeps_the_live_policy() {
+    for (method, uri) in [
+        ("GET", "/echo"),
+        ("GET", "/redirect/307"),
+        ("GET", "/redirect/307/loop"),
+        ("GET", "/auth/basic/a/b"),
+        ("GET", "/auth/bearer/t"),
+        ("GET", "/auth/forbidden"),
+        ("GET", "/cache/etag"),
+        ("GET", "/range/10"),
+        ("GET", "/retry/429?id=policy"),
+        ("POST", "/upload"),
+        ("GET", "/negotiate"),
+        ("GET", "http://example.test/"),
+        ("CONNECT", "example.test:443"),
+        ("DELETE", "/range/10"),
+        ("GET", "/redirect/999"),
+    ] {
+        let r = go(request(method, uri), "").await;
+        assert!(
+            header(&r, "content-security-policy").starts_with("sandbox; default-src 'none'"),
+            "{method} {uri}"
+        );
+        assert_eq!(
+            header(&r, "x-content-type-options"),
+            "nosniff",
+            "{method} {uri}"
+        );
+        assert_eq!(header(&r, "x-frame-options"), "DENY", "{method} {uri}");
+        assert!(r.headers().get("set-cookie").is_none(), "{method} {uri}");
+        let expected = if uri == "/cache/etag" {
+            "no-cache"
+        } else {
+            "no-store"
+        };
+        assert_eq!(header(&r, "cache-control"), expected, "{method} {uri}");
+    }
+}
+
+/// On a public address the flows share the per-client rate limit of the
+/// live endpoints, the proxy included.
+#[tokio::test]
+async fn flows_are_rate_limited_where_the_live_endpoints_are() {
+    use tower::ServiceExt;
+    let state = AppState::with_live(
+        BASE,
+        LiveConfig {
+            rate_per_second: Some(2),
+            ..Default::default()
+        },
+    );
+    let app = router(Arc::new(state));
+    let mut limited = Vec::new();
+    for uri in ["/echo", "/range/10", "http://example.test/"] {
+        let mut seen = None;
+        for _ in 0..20 {
+            let r = app
+                .clone()
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            if r.status() == 429 {
+                seen = Some(header(&r, "retry-after").to_string());
+                assert_eq!(json(r).await["error"]["code"], "rate_limited", "{uri}");
+                break;
+            }
+        }
+        limited.push((uri, seen));
+    }
+    assert_eq!(
+        limited,
+        vec![
+            ("/echo", Some("1".to_string())),
+            ("/range/10", Some("1".to_string())),
+            ("http://example.test/", Some("1".to_string())),
+        ]
+    );
+}

@@ -109,7 +109,29 @@ pub async fn front(State(state): State<Arc<AppState>>, request: Request, next: N
     let Some(form) = proxy_form(&request, &state.base_url) else {
         return next.run(request).await;
     };
-    if let Some(limited) = super::over_rate(&state, client_of(request.extensions())) {
+    // No route group's layers are around these answers: add the live
+    // group's framing rule here (the CSP comes with `finish`).
+    let mut r = answer_proxy(&state, &request, form);
+    if let Some(error) = r.extensions_mut().remove::<crate::web::error::WebError>() {
+        // A refusal (the rate limit's 429) rendered as the JSON error shape,
+        // with the fields it came with (Retry-After).
+        let fields = std::mem::take(r.headers_mut());
+        let mut rendered = error.into_json();
+        for (name, value) in &fields {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                rendered.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        *rendered.extensions_mut() = std::mem::take(r.extensions_mut());
+        r = rendered;
+    }
+    r.headers_mut()
+        .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    r
+}
+
+fn answer_proxy(state: &AppState, request: &Request, form: ProxyForm) -> Response {
+    if let Some(limited) = super::over_rate(state, client_of(request.extensions())) {
         return limited;
     }
     let credentials = auth::presented(request.headers(), &header::PROXY_AUTHORIZATION, "Basic");
