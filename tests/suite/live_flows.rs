@@ -1302,3 +1302,35 @@ async fn flows_are_rate_limited_where_the_live_endpoints_are() {
         ]
     );
 }
+
+#[test]
+fn absolute_form_naming_this_server_is_not_a_proxy_request() {
+    use statusatlas::web::live::proxy::{Listening, ProxyForm, proxy_form};
+    let origins = [
+        "https://statusatlas.example",
+        "https://live.statusatlas.example:8443",
+    ];
+    let form = |uri: &str| {
+        let mut r = Request::get(uri).body(()).unwrap();
+        r.extensions_mut()
+            .insert(Listening("127.0.0.1:8081".parse().unwrap()));
+        proxy_form(&r, &origins)
+    };
+    assert_eq!(form("https://statusatlas.example/echo"), None);
+    assert_eq!(form("https://STATUSATLAS.example:443/echo"), None);
+    assert_eq!(form("https://live.statusatlas.example:8443/echo"), None);
+    assert_eq!(form("http://127.0.0.1:8081/echo"), None);
+    assert_eq!(form("http://localhost:8081/echo"), None);
+    assert_eq!(
+        form("http://statusatlas.example/echo"),
+        Some(ProxyForm::Absolute(
+            "http://statusatlas.example/echo".into()
+        )),
+        "port 80 is another origin than https's 443"
+    );
+    assert_eq!(
+        form("http://127.0.0.1:8082/"),
+        Some(ProxyForm::Absolute("http://127.0.0.1:8082/".into()))
+    );
+    assert_eq!(form("/echo"), None, "origin form");
+}

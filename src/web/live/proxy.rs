@@ -12,8 +12,8 @@
 //!   or HTML); a `CONNECT` gets 403: no tunnel is opened.
 //!
 //! Nothing is ever forwarded and no connection is made anywhere. An
-//! absolute-form request that names this server itself (its `--base-url`
-//! or the address it listens on) is an ordinary request, as RFC 9112,
+//! absolute-form request that names this server itself (`--base-url`,
+//! `--live-base-url` or the address it listens on) is an ordinary request, as RFC 9112,
 //! Section 3.2.2 requires servers to accept; HTTP/2 requests always carry
 //! their authority and are never read as proxy requests, nor is an
 //! extended CONNECT (RFC 8441).
@@ -48,7 +48,8 @@ pub enum ProxyForm {
 }
 
 /// Whether `request` is meant for a proxy (see the module documentation).
-pub fn proxy_form<B>(request: &axum::http::Request<B>, base_url: &str) -> Option<ProxyForm> {
+/// `origins` are this server's own public origins (`https://host:port`).
+pub fn proxy_form<B>(request: &axum::http::Request<B>, origins: &[&str]) -> Option<ProxyForm> {
     let uri = request.uri();
     let target = || crate::web::error::shorten(&uri.to_string());
     if request.method() == Method::CONNECT {
@@ -62,8 +63,10 @@ pub fn proxy_form<B>(request: &axum::http::Request<B>, base_url: &str) -> Option
     }
     let authority = uri.authority()?;
     let listening = request.extensions().get::<Listening>().map(|l| l.0);
-    (!is_own(authority, uri.scheme_str(), base_url, listening))
-        .then(|| ProxyForm::Absolute(target()))
+    (!origins
+        .iter()
+        .any(|origin| is_own(authority, uri.scheme_str(), origin, listening)))
+    .then(|| ProxyForm::Absolute(target()))
 }
 
 /// Whether `authority` names this server: the base URL's host and port, or
@@ -106,7 +109,9 @@ fn is_own(
 /// The layer that answers proxy requests before routing (the live router
 /// adds it when the live endpoints are served).
 pub async fn front(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let Some(form) = proxy_form(&request, &state.base_url) else {
+    let mut origins = vec![state.base_url.as_str()];
+    origins.extend(state.live_base_url.as_deref());
+    let Some(form) = proxy_form(&request, &origins) else {
         return next.run(request).await;
     };
     // No route group's layers are around these answers: add the live
