@@ -43,14 +43,11 @@ pub fn etag_value() -> String {
     format!("\"{hash:016x}\"")
 }
 
-fn etag() -> ETag {
-    static TAG: OnceLock<ETag> = OnceLock::new();
-    TAG.get_or_init(|| {
-        etag_value()
-            .parse()
-            .unwrap_or_else(|_| "\"statusatlas\"".parse().expect("a quoted tag is an ETag"))
-    })
-    .clone()
+/// [`etag_value`] as a typed header (a quoted hexadecimal string always
+/// parses; were it not to, the resource would answer without a tag).
+fn etag() -> Option<ETag> {
+    static TAG: OnceLock<Option<ETag>> = OnceLock::new();
+    TAG.get_or_init(|| etag_value().parse().ok()).clone()
 }
 
 /// When the representation was first served, in whole seconds (an
@@ -80,7 +77,9 @@ pub enum Outcome {
 /// Evaluates the preconditions of `headers` for `method` against the
 /// representation (RFC 9110, Section 13.2.2, steps 1 to 4).
 pub fn evaluate(method: &Method, headers: &HeaderMap) -> Outcome {
-    let tag = etag();
+    let Some(tag) = etag() else {
+        return Outcome::Proceed;
+    };
     let modified = last_modified();
     let safe = method == Method::GET || method == Method::HEAD;
     if let Some(if_match) = headers.typed_get::<IfMatch>() {
@@ -175,7 +174,9 @@ pub async fn etag_resource(
         }
     };
     let h = r.headers_mut();
-    h.typed_insert(etag());
+    if let Some(tag) = etag() {
+        h.typed_insert(tag);
+    }
     h.typed_insert(LastModified::from(last_modified()));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
