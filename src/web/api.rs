@@ -30,7 +30,19 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         compare_cross,
         search_codes,
         full_catalog,
-        super::explain::api
+        super::explain::api,
+        super::live::echo::echo,
+        super::live::redirect::redirect,
+        super::live::redirect::redirect_loop,
+        super::live::auth::basic,
+        super::live::auth::bearer,
+        super::live::auth::forbidden,
+        super::live::conditional::etag_resource,
+        super::live::range::range,
+        super::live::retry::retry,
+        super::live::upload::upload,
+        super::live::negotiation::document,
+        super::live::negotiation::accept_body
     ),
     components(schemas(ErrorBody))
 )]
@@ -341,9 +353,64 @@ pub async fn full_catalog(path: routes::ApiCatalog) -> Result<Response, WebError
     )
 }
 
+/// The OpenAPI document: [`ApiDoc`] with one operation id per operation.
+/// utoipa gives every method of a handler that answers several methods
+/// (the live flows) the handler's name, and the specification asks for
+/// unique ids (OpenAPI 3.1, Section 4.8.10), so each of those ids gets its
+/// method as a suffix (`echo_post`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for item in doc.paths.paths.values() {
+        for op in operations(item) {
+            if let Some(id) = &op.operation_id {
+                *seen.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for item in doc.paths.paths.values_mut() {
+        let methods = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("options", &mut item.options),
+            ("head", &mut item.head),
+            ("patch", &mut item.patch),
+            ("trace", &mut item.trace),
+        ];
+        for (method, op) in methods {
+            if let Some(op) = op
+                && let Some(id) = &op.operation_id
+                && seen.get(id).is_some_and(|n| *n > 1)
+            {
+                op.operation_id = Some(format!("{id}_{method}"));
+            }
+        }
+    }
+    doc
+}
+
+fn operations(
+    item: &utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &utoipa::openapi::path::Operation> {
+    [
+        &item.get,
+        &item.put,
+        &item.post,
+        &item.delete,
+        &item.options,
+        &item.head,
+        &item.patch,
+        &item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The OpenAPI document (rendered once, then served from the cache).
 pub async fn openapi(path: routes::OpenApiJson) -> Result<Response, WebError> {
-    let text = ApiDoc::openapi()
+    let text = document()
         .to_pretty_json()
         .map_err(|e| WebError::internal(e.to_string()))?;
     let response = (

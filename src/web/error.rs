@@ -46,7 +46,7 @@ pub struct ErrorDetail {
     /// A stable machine-readable code: not_found, bad_request,
     /// method_not_allowed, uri_too_long, too_large, unsupported_media_type,
     /// empty, binary, invalid_utf8, invalid_har, not_implemented, rate_limited,
-    /// too_many_delayed, internal.
+    /// too_many_delayed, header_too_large, expectation_failed, internal.
     #[schema(value_type = String)]
     pub code: &'static str,
     pub message: String,

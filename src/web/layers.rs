@@ -18,6 +18,16 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Longer request targets are refused: no page needs them.
 pub const MAX_URI_BYTES: usize = 2048;
 
+/// The longest header field line accepted (name, colon, space and value),
+/// in bytes; a longer one is refused with 431, as nginx and Apache refuse
+/// field lines over about 8 KiB.
+pub const MAX_FIELD_BYTES: usize = 8 * 1024;
+
+/// The largest header section accepted (every field line with its CRLF),
+/// in bytes; a larger one is refused with 431. hyper refuses more than 100
+/// fields itself, also with 431.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
 /// Pages: scripts and styles from the site only; never framed.
 pub const CSP_PAGES: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 /// Iframe pages: framed by anyone, still no script at all.
@@ -68,6 +78,13 @@ async fn errors(format: ErrorFormat, request: Request, next: Next) -> Response {
             format!(
                 "The request target is {length} bytes long; at most {MAX_URI_BYTES} are accepted."
             ),
+        ));
+    }
+    if let Some(problem) = header_problem(request.headers()) {
+        return format.render(WebError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "header_too_large",
+            problem,
         ));
     }
     let method = request.method().clone();
@@ -122,6 +139,28 @@ async fn errors(format: ErrorFormat, request: Request, next: Next) -> Response {
         return replaced;
     }
     response
+}
+
+/// Why a header section is refused with 431 Request Header Fields Too
+/// Large (RFC 6585, Section 5), if it is: a field line over
+/// [`MAX_FIELD_BYTES`] or a section over [`MAX_HEADER_BYTES`].
+pub fn header_problem(headers: &axum::http::HeaderMap) -> Option<String> {
+    let mut total = 0;
+    for (name, value) in headers {
+        let line = name.as_str().len() + 2 + value.len();
+        if line > MAX_FIELD_BYTES {
+            return Some(format!(
+                "The header field {} is {line} bytes long; at most {MAX_FIELD_BYTES} are accepted for one field.",
+                name.as_str()
+            ));
+        }
+        total += line + 2;
+    }
+    (total > MAX_HEADER_BYTES).then(|| {
+        format!(
+            "The header section is {total} bytes long; at most {MAX_HEADER_BYTES} are accepted."
+        )
+    })
 }
 
 /// The request body limit of every route group but the explain routes, in

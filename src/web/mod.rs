@@ -38,7 +38,6 @@ use layers::{
 };
 use std::sync::Arc;
 use std::time::Duration;
-use utoipa::OpenApi;
 
 pub use server::{ConnectionLimits, serve, serve_with};
 
@@ -256,19 +255,71 @@ fn badges(state: &State) -> Router<State> {
     .layer(deny_framing())
 }
 
+/// A route for `handler` on GET (and HEAD), POST, PUT, DELETE, PATCH and
+/// OPTIONS: the methods the live flows take; any other gets 405 with Allow.
+fn every_method<H, T>(handler: H) -> axum::routing::MethodRouter<State>
+where
+    H: axum::handler::Handler<T, State>,
+    T: 'static,
+{
+    get(handler.clone())
+        .post(handler.clone())
+        .put(handler.clone())
+        .delete(handler.clone())
+        .patch(handler.clone())
+        .options(handler)
+}
+
 /// The live test endpoints: any method, never cached, JSON errors, and
 /// bodies sent exactly as built. A router of its own so that it can be
 /// served on a listener of its own.
 pub fn live_router(state: Arc<AppState>) -> Router {
-    bounded(
-        Router::new().route(routes::LiveStatus::PATH, any(live::status)),
+    use axum::routing::post;
+    use live::{auth, conditional, echo, negotiation, range, redirect, retry, upload};
+    // The flows that take the usual methods (the methods of RFC 9110 and
+    // PATCH); anything else gets 405 with Allow.
+    let bounded_routes = bounded(
+        Router::new()
+            .route(routes::LiveStatus::PATH, any(live::status))
+            .route(routes::LiveEcho::PATH, every_method(echo::echo))
+            .route(routes::LiveRedirect::PATH, every_method(redirect::redirect))
+            .route(
+                routes::LiveRedirectLoop::PATH,
+                every_method(redirect::redirect_loop),
+            )
+            .route(routes::LiveAuthBasic::PATH, every_method(auth::basic))
+            .route(routes::LiveAuthBearer::PATH, every_method(auth::bearer))
+            .route(
+                routes::LiveAuthForbidden::PATH,
+                every_method(auth::forbidden),
+            )
+            .route(
+                routes::LiveCacheEtag::PATH,
+                get(conditional::etag_resource).put(conditional::etag_resource),
+            )
+            .route(routes::LiveRange::PATH, get(range::range))
+            .route(routes::LiveRetry::PATH, every_method(retry::retry))
+            .route(
+                routes::LiveNegotiate::PATH,
+                get(negotiation::document)
+                    .post(negotiation::accept_body)
+                    .put(negotiation::accept_body),
+            ),
         BODY_LIMIT,
-    )
-    .layer(axum::middleware::from_fn(json_errors))
-    .layer(cors())
-    .layer(csp(live::CSP_LIVE))
-    .layer(deny_framing())
-    .with_state(state)
+    );
+    // The upload keeps its own limit (`?limit=`), checked before the body
+    // is read so that 413 and 417 come before any 100 Continue.
+    let uploads = Router::new().route(
+        routes::LiveUpload::PATH,
+        post(upload::upload).put(upload::upload),
+    );
+    bounded_routes
+        .merge(uploads)
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(cors())
+        .layer(csp(live::CSP_LIVE))
+        .layer(deny_framing())
+        .with_state(state)
 }
 
 /// The explain page: a form and its answer, never cached (the answer
@@ -332,9 +383,9 @@ pub fn router_with(state: Arc<AppState>, with_live: bool) -> Router {
         groups = groups.merge(mcp_router(&state));
     }
     if with_live {
-        groups = groups.merge(live_router(state));
+        groups = groups.merge(live_router(state.clone()));
     }
-    with_slash_rule(groups)
+    with_slash_rule(groups, with_live.then_some(state))
 }
 
 /// `/mcp`: the MCP server on Streamable HTTP (read-only, no sessions, Origin
@@ -358,20 +409,29 @@ fn mcp_router(state: &Arc<AppState>) -> Router {
 /// The live endpoints alone, with the shared policies: what a listener of
 /// their own (an origin apart from the site, as httpbin is) serves.
 pub fn live_only_router(state: Arc<AppState>) -> Router {
-    let live = live_router(state)
+    let live = live_router(state.clone())
         .fallback(live::not_found)
         .layer(axum::middleware::from_fn(json_errors))
         .layer(csp(live::CSP_LIVE));
-    with_slash_rule(live)
+    with_slash_rule(live, Some(state))
 }
 
-/// The shared policies and the trailing-slash rule around `groups`.
-fn with_slash_rule(groups: Router) -> Router {
+/// The shared policies and the trailing-slash rule around `groups`; with
+/// the live endpoints (`proxy`), requests meant for a proxy are answered
+/// before anything routes them (`live::proxy`).
+fn with_slash_rule(groups: Router, proxy: Option<Arc<AppState>>) -> Router {
     let probe = groups.clone();
-    shared(groups.layer(axum::middleware::from_fn_with_state(
+    let mut routed = groups.layer(axum::middleware::from_fn_with_state(
         probe,
         slash::canonical_slash,
-    )))
+    ));
+    if let Some(state) = proxy {
+        routed = routed.layer(axum::middleware::from_fn_with_state(
+            state,
+            live::proxy::front,
+        ));
+    }
+    shared(routed)
 }
 
 /// What every response shares, applied once, outermost: compression of
@@ -422,7 +482,7 @@ pub fn moved_permanently(to: &str) -> axum::response::Response {
 
 /// The OpenAPI document as JSON, for the snapshot test and the export.
 pub fn openapi_json() -> String {
-    api::ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    api::document().to_pretty_json().unwrap_or_default()
 }
 
 /// Why the server could not start.

@@ -366,6 +366,11 @@ fn code_view(state: &AppState, catalog: &Catalog, e: &Entry, meanings: &[&Entry]
             .map(|addr| crate::live_grpc::grpcurl_commands(addr, e))
             .unwrap_or_default(),
         listener: crate::listeners::try_it(e, &state.listeners),
+        flows: live_base
+            .filter(|_| e.protocol == Protocol::Http)
+            .and_then(|live| Some((live, e.code.parse::<u16>().ok()?)))
+            .map(|(live, c)| crate::web::live::flows::steps_for(c, live))
+            .unwrap_or_default(),
         situations: catalog
             .situations_of(e)
             .into_iter()

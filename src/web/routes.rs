@@ -68,6 +68,16 @@ static_paths! {
     Explain "/explain"
     /// Explains a transcript sent as `text/plain` or JSON `{"text": ...}`.
     ApiExplain "/api/v1/explain"
+    /// Live: any method; the request as received, as JSON.
+    LiveEcho "/echo"
+    /// Live: 401 until good credentials, then 403 (authenticated, not allowed).
+    LiveAuthForbidden "/auth/forbidden"
+    /// Live: a representation with ETag and Last-Modified for conditional requests.
+    LiveCacheEtag "/cache/etag"
+    /// Live: a request body, with `Expect: 100-continue` honoured; its query is [`UploadQuery`].
+    LiveUpload "/upload"
+    /// Live: content negotiation (406 on `Accept`, 415 on `Content-Type`).
+    LiveNegotiate "/negotiate"
 }
 
 /// The API browser (Swagger UI) is mounted under this path.
@@ -112,6 +122,18 @@ typed_paths! {
     Badge "/badge/{protocol}/{file}" { protocol, file }
     /// `/status/418`, `/status/200:3,500:1`: the live endpoint.
     LiveStatus "/status/{codes}" { codes }
+    /// Live: a redirect chain of one kind; its query is [`RedirectQuery`].
+    LiveRedirect "/redirect/{code}" { code }
+    /// Live: a redirect to itself, for clients' redirect limits.
+    LiveRedirectLoop "/redirect/{code}/loop" { code }
+    /// Live: HTTP Basic authentication with the credentials in the path.
+    LiveAuthBasic "/auth/basic/{user}/{password}" { user, password }
+    /// Live: Bearer token authentication with the token in the path.
+    LiveAuthBearer "/auth/bearer/{token}" { token }
+    /// Live: a representation of `bytes` bytes for range requests.
+    LiveRange "/range/{bytes}" { bytes }
+    /// Live: 429 or 503 with Retry-After until the wait is over; its query is [`RetryQuery`].
+    LiveRetry "/retry/{code}" { code }
     /// Every code of a protocol.
     ApiCodes "/api/v1/{protocol}/codes" { protocol }
     /// One code with everything the catalog knows.
@@ -122,6 +144,37 @@ typed_paths! {
     ApiCompareCross "/api/v1/compare/{protocol}/{pair}/{code}" { protocol, pair, code }
     /// Anything else under `/api/`: a JSON 404.
     ApiElsewhere "/api/{*rest}" { rest }
+}
+
+/// `?to=&n=` of a live redirect: where the chain ends (a path on this
+/// site, default [`LiveEcho`]) and how many redirects lead there (1 to
+/// `live::redirect::MAX_HOPS`, default 1).
+#[derive(Deserialize, Serialize, Default, Debug, Clone)]
+#[serde(default)]
+pub struct RedirectQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+}
+
+/// `?after=&id=` of a live retry: how many seconds the refusal lasts and
+/// which flow it belongs to.
+#[derive(Deserialize, Serialize, Default, Debug, Clone)]
+#[serde(default)]
+pub struct RetryQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// `?limit=` of a live upload: the largest body accepted, in bytes.
+#[derive(Deserialize, Serialize, Default, Debug, Clone)]
+#[serde(default)]
+pub struct UploadQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
 }
 
 /// `?q=` of the search page.

@@ -144,6 +144,7 @@ pub async fn serve_with(
         .keep_alive_interval(Some(limits.http2_ping))
         .keep_alive_timeout(limits.http2_ping);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let local = listener.local_addr().ok();
     let mut backoff = Duration::ZERO;
     tokio::pin!(shutdown);
     loop {
@@ -195,6 +196,11 @@ pub async fn serve_with(
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(peer));
+                if let Some(local) = local {
+                    request
+                        .extensions_mut()
+                        .insert(live::proxy::Listening(local));
+                }
                 let app = app.clone();
                 let activity = seen.clone();
                 async move {

@@ -372,6 +372,9 @@ pub struct CodePage {
     /// The `dig`, `swaks`, `curl` or `sipsak` command for DNS, SMTP, FTP and SIP codes, when that
     /// protocol's listener runs.
     pub listener: Option<crate::listeners::TryIt>,
+    /// The live flows that show this code at work (`live::flows`), as
+    /// curl commands against the live origin.
+    pub flows: Vec<crate::web::live::flows::Step>,
 }
 
 #[derive(Template)]

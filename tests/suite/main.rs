@@ -17,6 +17,7 @@ mod ftp;
 mod hardening;
 mod live;
 mod live_grpc;
+mod live_flows;
 mod mcp;
 mod protocols;
 mod search;

@@ -13,8 +13,18 @@
 //! address it is off unless asked for, so a local test suite is never
 //! throttled.
 
+pub mod auth;
+pub mod conditional;
+pub mod echo;
+pub mod flows;
 mod negotiate;
+pub mod negotiation;
 pub mod policy;
+pub mod proxy;
+pub mod range;
+pub mod redirect;
+pub mod retry;
+pub mod upload;
 pub mod websocket;
 
 use super::AppState;
@@ -101,6 +111,8 @@ pub struct Limits {
     quota: Option<Quota>,
     checks: AtomicU64,
     sessions: websocket::Sessions,
+    /// The flows of `/retry/...` in progress.
+    pub retries: retry::Flows,
 }
 
 impl Limits {
@@ -117,6 +129,7 @@ impl Limits {
             quota,
             checks: AtomicU64::new(0),
             sessions: websocket::Sessions::new(config.websocket),
+            retries: retry::Flows::default(),
             config,
         }
     }
@@ -278,6 +291,87 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for MaybeUpgrade {
     }
 }
 
+/// A live request admitted under the per-client rate limit, with the
+/// address it came from (loopback for requests that did not come over a
+/// socket). Extracting it answers 429 with Retry-After when the client is
+/// over its rate.
+pub struct Admitted(pub IpAddr);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Admitted {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Admitted, Response> {
+        let client = client_of(&parts.extensions);
+        match over_rate(state, client) {
+            Some(limited) => Err(limited),
+            None => Ok(Admitted(client)),
+        }
+    }
+}
+
+/// A whole number written with ASCII digits only (no sign, no spaces), as
+/// the flows' query parameters and path segments take them.
+fn whole<T: std::str::FromStr>(text: &str) -> Option<T> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// The value of the query parameter `key` (the last one when repeated),
+/// decoded; `Some("")` when it is present and empty, which a number never
+/// is (serde's forms would read it as absent).
+fn query_param(raw: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == key)
+        .last()
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The peer address of a request, as the connection layer recorded it.
+fn client_of(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}
+
+/// The per-client rate limit: the 429 to send when `client` is over it.
+fn over_rate(state: &AppState, client: IpAddr) -> Option<Response> {
+    if state.live.allow(client) {
+        return None;
+    }
+    let mut r = too_many(
+        "rate_limited",
+        "Too many requests from this address; try again in a second.",
+        "1",
+    );
+    r.extensions_mut().insert(reason_for(429));
+    Some(r)
+}
+
+/// Finishes a flow's answer: the registered reason phrase on the status
+/// line, no compression (the bytes are the test), and the live policy.
+fn finish(mut response: Response) -> Response {
+    let code = response.status().as_u16();
+    response.extensions_mut().insert(super::Uncompressed);
+    response.extensions_mut().insert(reason_for(code));
+    live_policy(response)
+}
+
+/// A JSON answer of a flow with `status`.
+fn json_answer(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut r = Response::new(Body::from(value.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    finish(r)
+}
+
 /// A refusal of a live request: the group's error layer renders it as the
 /// JSON error shape.
 fn refuse(error: WebError) -> Response {
@@ -307,7 +401,7 @@ fn live_policy(mut response: Response) -> Response {
 /// error shape, as every refusal of a live endpoint.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     refuse(WebError::not_found(format!(
-        "There is nothing at “{}” here: the live endpoints are /status/{{code}}.",
+        "There is nothing at “{}” here: the live endpoints are /status/{{code}} and the flows /echo, /redirect/{{code}}, /auth/..., /cache/etag, /range/{{bytes}}, /retry/{{code}}, /upload and /negotiate.",
         shorten(uri.path())
     )))
 }
@@ -336,14 +430,8 @@ pub async fn status(
     let client = peer
         .map(|axum::Extension(ConnectInfo(a))| a.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    if !limits.allow(client) {
-        let mut r = too_many(
-            "rate_limited",
-            "Too many requests from this address; try again in a second.",
-            "1",
-        );
-        r.extensions_mut().insert(reason_for(429));
-        return r;
+    if let Some(limited) = over_rate(&state, client) {
+        return limited;
     }
     if headers
         .get("service-worker")
@@ -704,7 +792,8 @@ fn entry_for(code: u16) -> Option<&'static Entry> {
         .next()
 }
 
-fn escape(s: &str) -> String {
+/// `s` with the characters HTML gives meaning to replaced by references.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

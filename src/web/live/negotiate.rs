@@ -54,3 +54,28 @@ pub fn preferred(headers: &HeaderMap) -> Format {
         _ => Format::Text,
     }
 }
+
+/// The representation the request accepts, strictly: `None` when `Accept`
+/// rules out every one (the 406 case of RFC 9110, Section 15.5.7). An
+/// absent field accepts anything (plain text); a field that cannot be
+/// parsed is disregarded, as Section 12.5.1 allows.
+pub fn acceptable(headers: &HeaderMap) -> Option<Format> {
+    let mut fields = headers.get_all(header::ACCEPT).iter().peekable();
+    if fields.peek().is_none() {
+        return Some(Format::Text);
+    }
+    let joined = fields
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Ok(accept) = Accept::from_str(&joined) else {
+        return Some(Format::Text);
+    };
+    let available = [TEXT_PLAIN, APPLICATION_JSON, TEXT_HTML];
+    match accept.negotiate(available.iter()) {
+        Some(m) if *m == APPLICATION_JSON => Some(Format::Json),
+        Some(m) if *m == TEXT_HTML => Some(Format::Html),
+        Some(_) => Some(Format::Text),
+        None => None,
+    }
+}
