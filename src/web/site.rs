@@ -81,9 +81,12 @@ pub async fn favicon(path: routes::Favicon) -> Response {
     Cacheable::mark(path.to_string(), response)
 }
 
+/// `/robots.txt`: crawlers keep out of search results (`/search?q=...`,
+/// a page per query) and the API; the bare search page, which says how to
+/// search, stays open like every other page.
 pub async fn robots(path: routes::Robots, State(state): State<Arc<AppState>>) -> Response {
     let body = format!(
-        "User-agent: *\nAllow: {}\nDisallow: {}\nDisallow: {}\n\nSitemap: {}{}\n",
+        "User-agent: *\nAllow: {}\nDisallow: {}?\nDisallow: {}\n\nSitemap: {}{}\n",
         routes::Home,
         routes::Search,
         routes::API,

@@ -369,6 +369,16 @@ async fn sitemap_and_robots_list_the_site() {
     }
     let robots = body_text(get("/robots.txt").await).await;
     assert!(robots.contains(&format!("Sitemap: {BASE}/sitemap.xml")));
+    // Result pages (one per query) stay out; the page that says how to
+    // search does not.
+    assert!(
+        robots.lines().any(|l| l == "Disallow: /search?"),
+        "{robots}"
+    );
+    assert!(
+        !robots.lines().any(|l| l == "Disallow: /search"),
+        "{robots}"
+    );
 }
 
 /// Home, then per protocol: its index, its class indexes, its codes and the
