@@ -4,6 +4,8 @@
  *        <statusatlas-code protocol="http" code="407"></statusatlas-code>
  * Kinds: code, compare (a, b), badge (code, badge-style, label), search (protocol).
  * Options: theme = auto | light | dark | sepia, size = compact | default | large.
+ * Also sizes every statusatlas iframe card on the page to its content, from
+ * the { type: "statusatlas:resize", height } messages the cards post.
  */
 (function () {
   "use strict";
@@ -231,6 +233,23 @@
       attributeFilter: ["data-statusatlas", "data-protocol", "data-code", "data-a", "data-b", "data-theme", "data-size", "data-badge-style", "data-label"]
     });
   }
+
+  // Iframe cards post their height (see /assets/frame.js); only messages
+  // from this script's origin and from an iframe on this page are used.
+  var MAX_FRAME_HEIGHT = 10000;
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.origin !== origin || !data || data.type !== "statusatlas:resize") { return; }
+    var height = Math.round(Number(data.height));
+    if (!(height > 0)) { return; }
+    var frames = document.getElementsByTagName("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) {
+        frames[i].style.height = Math.min(height, MAX_FRAME_HEIGHT) + "px";
+        return;
+      }
+    }
+  });
 
   window.statusatlas = { version: "1", origin: origin, scan: scan, render: render };
   if (document.readyState === "loading") {

@@ -44,13 +44,38 @@ export function launchBrowser() {
   });
 }
 
-/** Opens a page that records console errors and failed requests. */
+/** Opens a page that records console errors and failed requests
+ * (`problems`), and answers with an HTTP error status (`errors`). */
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const problems = [];
+  const errors = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
   page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
   page.on("requestfailed", (r) => problems.push("requestfailed: " + r.url()));
-  return { context, page, problems };
+  page.on("response", (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+  return { context, page, problems, errors };
+}
+
+/** How far the page is wider than the viewport, in CSS pixels (0 when it fits). */
+export function overflow(page) {
+  return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
+}
+
+/** Scrolls to the end and back so lazily rendered widgets render. */
+export async function scrollThrough(page) {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0; y < height; y += 400) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(40);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA, best practices) and returns its violations. */
+export async function axeViolations(page, axeSource) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(" | ")})`);
 }

@@ -86,10 +86,10 @@ test("pages fit a 360 px wide screen without sideways scrolling", async () => {
   }
 });
 
-test("the API docs UI loads with no internet", async () => {
+test("the API explorer loads with no internet", async () => {
   const { context, page, problems } = await openPage(browser);
   await page.route((url) => !url.href.startsWith(server.url), (route) => route.abort());
-  await page.goto(server.url + "/api/docs/");
+  await page.goto(server.url + "/api/docs/explorer/");
   await page.waitForSelector("text=statusatlas API", { timeout: 10000 });
   assert.ok((await page.content()).includes("/api/v1/protocols"));
   assert.deepEqual(problems.filter((p) => !p.includes("favicon")), []);

@@ -43,7 +43,7 @@ if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt .venv/req
   cp scripts/requirements-test.txt .venv/requirements-test.txt
 fi
 
-if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ] || [ ! -d e2e/node_modules/badge-maker ]; then
+if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/http-status-codes ] || [ ! -d e2e/node_modules/badge-maker ] || [ ! -d e2e/node_modules/axe-core ] || [ ! -d e2e/node_modules/lighthouse ]; then
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 

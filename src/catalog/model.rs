@@ -219,6 +219,7 @@ pub(crate) struct RawEntry {
     pub sendable: Option<bool>,
     pub long_name: Option<String>,
     pub basic_codes: Option<String>,
+    pub known_as: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -234,7 +235,14 @@ pub struct Entry {
     /// Unique within the protocol; the last part of the code's URL.
     pub id: String,
     pub code: String,
+    /// The reason phrase as its registry writes it ("(Unused)" for 418).
     pub phrase: String,
+    /// The name people know a code by when its registry phrase says
+    /// something else: HTTP 418 is registered "(Unused)" and known as
+    /// "I'm a teapot" (RFC 2324, section 2.3.2). Pages lead with it and
+    /// show the registry phrase beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_as: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -354,6 +362,7 @@ impl Entry {
             sendable: raw.sendable,
             long_name: raw.long_name,
             basic_codes: raw.basic_codes,
+            known_as: raw.known_as,
             base_id: None,
             class_note: None,
         }

@@ -149,6 +149,15 @@ fn check_entry(codes: &ProtocolCodes, e: &Entry, at: &str, problems: &mut Vec<St
             problems.push(format!("{at}: {field} belongs to {} only", owner.name()));
         }
     }
+    // A name people know stands in for a registry placeholder such as
+    // "(Unused)", never for a real reason phrase.
+    if let Some(name) = &e.known_as
+        && (name.trim().is_empty() || !e.phrase.starts_with('('))
+    {
+        problems.push(format!(
+            "{at}: known_as is for codes whose registry phrase is a placeholder like (Unused)"
+        ));
+    }
     let mut seen = HashSet::new();
     for r in &e.related {
         if r == &e.id {

@@ -4,11 +4,12 @@
 
 use super::AppState;
 use super::cache::{ASSET_CACHE, Cacheable};
+use super::card_height;
 use super::error::WebError;
 use super::resolve::{Code, CodePath, Compared, PairPath, Query};
 use super::routes::{self, LookQuery, OEmbedFormat, OEmbedQuery, Size, Surface, Theme};
 use super::views::html;
-use super::views::{self, CardView, ComparisonView, HEIGHT, Head, WIDTH, attr_escape, iframe_html};
+use super::views::{self, CardView, ComparisonView, Head, WIDTH, attr_escape, iframe_html};
 use crate::catalog::{Entry, catalog};
 use crate::compare;
 use askama::Template;
@@ -67,6 +68,15 @@ impl Subject {
                 .map(|c| c.title)
                 .unwrap_or_default(),
         }
+    }
+
+    /// The height of the subject's compact iframe card, `width` px wide.
+    fn compact_height(&self, width: u32) -> Result<u32, WebError> {
+        Ok(match self.views("")? {
+            (Some(card), _) => card_height::code(&card, width),
+            (_, Some(cmp)) => card_height::comparison(&cmp, width),
+            (None, None) => WIDTH,
+        })
     }
 
     fn views(&self, base: &str) -> Result<(Option<CardView>, Option<ComparisonView>), WebError> {
@@ -255,7 +265,9 @@ pub async fn oembed(
     }
     let subject = subject_of_url(&state.base_url, &params.url).await?;
     let width = dimension(params.maxwidth, WIDTH);
-    let height = dimension(params.maxheight, HEIGHT);
+    // The compact card's height at that width; a smaller maxheight is
+    // honoured (the card then scrolls inside the iframe).
+    let height = dimension(params.maxheight, subject.compact_height(width)?);
     let title = subject.title();
     let body = OEmbed {
         version: "1.0",
@@ -316,6 +328,8 @@ fn oembed_xml(o: &OEmbed) -> String {
 struct Gallery {
     head: Head,
     base: String,
+    /// The height of the demo iframe's compact card (HTTP 404).
+    iframe_height: u32,
 }
 
 /// `/embed/`: every way to embed, live, with the snippets to copy.
@@ -330,9 +344,15 @@ pub async fn gallery(
         "Embed status codes in your docs — statusatlas".into(),
         "Script tag, custom elements, iframes, oEmbed and SVG badges for every status code and comparison.".into(),
     );
+    let not_found = catalog()
+        .resolve(crate::catalog::Protocol::Http, "404")
+        .first()
+        .copied()
+        .ok_or_else(|| WebError::internal("the catalog has no HTTP 404"))?;
     let page = Gallery {
         head,
         base: state.base_url.clone(),
+        iframe_height: Subject::Code(not_found).compact_height(WIDTH)?,
     };
     Ok(Cacheable::mark(path.to_string(), html(&page)?))
 }

@@ -30,8 +30,9 @@ pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// Pages: scripts and styles from the site only; never framed.
 pub const CSP_PAGES: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-/// Iframe pages: framed by anyone, still no script at all.
-pub const CSP_EMBED: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
+/// Iframe pages: framed by anyone; their only script is the site's own
+/// `frame.js`, which tells the embedding page the card's height.
+pub const CSP_EMBED: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
 /// The API browser needs inline styles of Swagger UI.
 pub const CSP_DOCS: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 

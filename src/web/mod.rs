@@ -11,8 +11,10 @@
 //! Referrer-Policy) is applied once, outermost.
 
 pub mod api;
+pub mod apidocs;
 pub mod badge;
 pub mod cache;
+pub mod card_height;
 pub mod cors;
 pub mod embed;
 pub mod error;
@@ -26,6 +28,7 @@ mod server;
 pub mod site;
 mod slash;
 pub mod views;
+pub mod wrap;
 
 use axum::Router;
 use axum::routing::{any, get};
@@ -167,10 +170,16 @@ fn pages(state: &State) -> Router<State> {
         .layer(deny_framing())
 }
 
-/// Stylesheets, the site script and the icon: long-lived, never framed.
+/// Stylesheets, the site scripts and the icons: long-lived, never framed.
 fn assets(state: &State) -> Router<State> {
     bounded(
-        cached(Router::new().typed_get(site::asset), state, ASSET_CACHE),
+        cached(
+            Router::new()
+                .typed_get(site::asset)
+                .typed_get(site::favicon),
+            state,
+            ASSET_CACHE,
+        ),
         BODY_LIMIT,
     )
     .layer(axum::middleware::from_fn(html_errors))
@@ -348,16 +357,26 @@ fn explain_api() -> Router<State> {
         .layer(deny_framing())
 }
 
-/// The API browser (Swagger UI, served from the binary).
+/// The API reference page, and the API explorer (Swagger UI, served from
+/// the binary) under it.
 fn docs() -> Router<State> {
-    let ui = utoipa_swagger_ui::SwaggerUi::new(routes::API_DOCS).config(
+    let ui = utoipa_swagger_ui::SwaggerUi::new(routes::API_EXPLORER).config(
         utoipa_swagger_ui::Config::from(routes::OpenApiJson.to_string()),
     );
-    bounded(Router::<State>::new().merge(ui), BODY_LIMIT)
+    let explorer = bounded(Router::<State>::new().merge(ui), BODY_LIMIT)
         .layer(axum::middleware::from_fn(html_errors))
         .layer(cors())
         .layer(csp(CSP_DOCS))
-        .layer(deny_framing())
+        .layer(deny_framing());
+    let page = bounded(
+        Router::<State>::new().route(&apidocs::docs_page(), get(apidocs::page)),
+        BODY_LIMIT,
+    )
+    .layer(axum::middleware::from_fn(html_errors))
+    .layer(cors())
+    .layer(csp(CSP_PAGES))
+    .layer(deny_framing());
+    explorer.merge(page)
 }
 
 /// The whole site: every route group, and the policies all of them share.

@@ -54,6 +54,8 @@ static_paths! {
     Sitemap "/sitemap.xml"
     /// robots.txt.
     Robots "/robots.txt"
+    /// The site icon for clients that ask for it by its traditional name.
+    Favicon "/favicon.ico"
     /// The oEmbed 1.0 provider; its query is [`OEmbedQuery`].
     OEmbed "/oembed"
     /// Every protocol with counts.
@@ -80,8 +82,12 @@ static_paths! {
     LiveNegotiate "/negotiate"
 }
 
-/// The API browser (Swagger UI) is mounted under this path.
+/// The API reference page is this path with a slash; the explorer
+/// (Swagger UI) is mounted under it, at [`API_EXPLORER`].
 pub const API_DOCS: &str = "/api/docs";
+
+/// Where the API explorer (Swagger UI) is mounted.
+pub const API_EXPLORER: &str = "/api/docs/explorer";
 
 /// Everything under this prefix is the API (robots.txt keeps crawlers out).
 pub const API: &str = "/api/";
@@ -228,8 +234,11 @@ query_words! {
     /// The colour scheme of an embedded card (`?theme=`); `auto` follows
     /// the reader's `prefers-color-scheme`.
     Theme { #[default] Auto = "auto", Light = "light", Dark = "dark", Sepia = "sepia" }
-    /// The size of an embedded card (`?size=`).
-    Size { #[default] Default = "default", Compact = "compact", Large = "large" }
+    /// The size of an embedded card (`?size=`). An iframe starts `compact`
+    /// (summary, key facts, the decisive difference of a comparison and a
+    /// link to the full page); `default` adds the explanation and the fixes;
+    /// `large` is the full card.
+    Size { #[default] Compact = "compact", Default = "default", Large = "large" }
     /// A badge style, as shields.io names them (`?style=`).
     BadgeStyle {
         #[default] Flat = "flat",
@@ -578,6 +587,7 @@ pub fn data_only(catalog: &Catalog, assets: &[&str]) -> Vec<String> {
         EmbedJs.to_string(),
         Sitemap.to_string(),
         Robots.to_string(),
+        Favicon.to_string(),
         OpenApiJson.to_string(),
         ApiProtocols.to_string(),
         ApiCatalog.to_string(),

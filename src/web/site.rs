@@ -29,6 +29,11 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../assets/icon.svg"),
     ),
     (
+        "frame.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/frame.js"),
+    ),
+    (
         "embed.css",
         "text/css; charset=utf-8",
         include_str!("../../assets/embed.css"),
@@ -62,9 +67,26 @@ pub async fn asset(path: routes::Asset) -> Result<Response, WebError> {
     ))
 }
 
+/// The icon of `assets/icon.svg` as a Windows icon (16, 32 and 48 px PNG
+/// images), for browsers and tools that ask for `/favicon.ico` whatever
+/// the page links to.
+pub const FAVICON: &[u8] = include_bytes!("../../assets/favicon.ico");
+
+/// `/favicon.ico`.
+pub async fn favicon(path: routes::Favicon) -> Response {
+    let mut response = text("image/x-icon", FAVICON);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(ASSET_CACHE));
+    Cacheable::mark(path.to_string(), response)
+}
+
+/// `/robots.txt`: crawlers keep out of search results (`/search?q=...`,
+/// a page per query) and the API; the bare search page, which says how to
+/// search, stays open like every other page.
 pub async fn robots(path: routes::Robots, State(state): State<Arc<AppState>>) -> Response {
     let body = format!(
-        "User-agent: *\nAllow: {}\nDisallow: {}\nDisallow: {}\n\nSitemap: {}{}\n",
+        "User-agent: *\nAllow: {}\nDisallow: {}?\nDisallow: {}\n\nSitemap: {}{}\n",
         routes::Home,
         routes::Search,
         routes::API,

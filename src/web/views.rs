@@ -176,6 +176,9 @@ pub struct CardView {
     pub class: Option<(String, String)>,
     pub code: String,
     pub phrase: String,
+    /// The name people know the code by, shown before the registry phrase
+    /// (`Entry::known_as`).
+    pub known_as: Option<String>,
     pub status: &'static str,
     pub status_label: String,
     pub spec: Vec<(String, Option<String>)>,
@@ -206,6 +209,7 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         class_note: e.class_note.clone(),
         code: e.code.clone(),
         phrase: e.phrase.clone(),
+        known_as: e.known_as.clone(),
         status: e.status.as_str(),
         status_label: status_label(e),
         spec: e
@@ -525,9 +529,12 @@ pub struct SituationPage {
     pub situations: Vec<SituationView>,
 }
 
-/// The iframe size every snippet and oEmbed answer starts from.
+/// The iframe width every snippet and oEmbed answer starts from; the
+/// height is the compact card's (see `card_height`).
 pub const WIDTH: u32 = 420;
-pub const HEIGHT: u32 = 400;
+
+/// What the iframe snippets say about the iframe.
+const IFRAME_NOTE: &str = "Works anywhere HTML is allowed, with no script on your page. It opens compact (summary, key facts and a link to the full page) at the card's height; add ?size=large for the full card. With embed.js on the page the iframe follows the card's exact height.";
 
 /// The copy-paste snippets of the five ways, for a code or a comparison page.
 pub struct Snippets {
@@ -563,11 +570,11 @@ pub fn snippets_for_code(base: &str, e: &Entry) -> Snippets {
             ),
             (
                 "Iframe",
-                "Works anywhere HTML is allowed, with no script on your page.",
+                IFRAME_NOTE,
                 iframe_html(
                     &format!("{base}{}", routes::code_on(Surface::Iframe, e)),
                     WIDTH,
-                    HEIGHT,
+                    super::card_height::code(&card(e, base), WIDTH),
                     &title,
                 ),
             ),
@@ -589,9 +596,14 @@ pub fn snippets_for_pair(base: &str, a: &Entry, b: &Entry) -> Snippets {
     let js = routes::EmbedJs;
     let p = a.protocol.slug();
     let path = compare_href(a, b);
-    let title = compare::compare(crate::catalog::catalog(), a, b)
-        .map(|c| c.title)
+    let compared = compare::compare(crate::catalog::catalog(), a, b).ok();
+    let title = compared
+        .as_ref()
+        .map(|c| c.title.clone())
         .unwrap_or_default();
+    let height = compared.as_ref().map_or(WIDTH, |c| {
+        super::card_height::comparison(&comparison(c, base), WIDTH)
+    });
     let badge = format!("{base}{}", routes::badge(a, "svg"));
     let badge_b = format!("{base}{}", routes::badge(b, "svg"));
     Snippets {
@@ -615,11 +627,11 @@ pub fn snippets_for_pair(base: &str, a: &Entry, b: &Entry) -> Snippets {
             ),
             (
                 "Iframe",
-                "Works anywhere HTML is allowed, with no script on your page.",
+                IFRAME_NOTE,
                 iframe_html(
                     &format!("{base}{}", routes::comparison_on(Surface::Iframe, a, b)),
                     WIDTH,
-                    HEIGHT,
+                    height,
                     &title,
                 ),
             ),

@@ -525,10 +525,12 @@ fn httpcore5_constants_match_the_debian_jar() {
 async fn every_surface_shows_the_current_name_first_with_ranges() {
     use crate::support::{body_text, get};
     let page = body_text(get("/http/413").await).await;
+    // Line-break opportunities (<wbr>) inside names do not change them.
     let row = page
         .split("<tr>")
         .find(|r| r.contains("Java Spring HttpStatus"))
-        .expect("a Spring row on the 413 page");
+        .expect("a Spring row on the 413 page")
+        .replace("<wbr>", "");
     let current = row
         .find("HttpStatus.CONTENT_TOO_LARGE")
         .expect("current name");
@@ -554,7 +556,9 @@ async fn every_surface_shows_the_current_name_first_with_ranges() {
         "≤ 6.2, deprecated, removed in 7.0"
     );
 
-    let embed = body_text(get("/embed/http/420-spring?size=large").await).await;
+    let embed = body_text(get("/embed/http/420-spring?size=large").await)
+        .await
+        .replace("<wbr>", "");
     assert!(
         embed.contains("HttpStatus.METHOD_FAILURE (≤ 6.2, deprecated, removed in 7.0)"),
         "the embed card shows the range"

@@ -18,13 +18,17 @@ async fn iframe_pages_are_frameable_and_other_pages_are_not() {
         let csp = header(&r, "content-security-policy").to_string();
         assert!(csp.contains("frame-ancestors *"), "{uri}: {csp}");
         assert!(
-            !csp.contains("script-src"),
-            "iframe pages run no script: {csp}"
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "iframe pages run only the site's own script: {csp}"
         );
         assert_eq!(header(&r, "x-frame-options"), "", "{uri}");
         let body = body_text(r).await;
         assert!(
             body.contains("/assets/embed.css") && body.contains("Full reference on statusatlas")
+        );
+        assert!(
+            body.contains("<script src=\"/assets/frame.js\" defer></script>"),
+            "the card reports its height: {uri}"
         );
         assert!(
             body.contains(&format!("{BASE}/")),
@@ -46,7 +50,12 @@ async fn themes_and_sizes_apply_and_unknown_values_are_rejected() {
     let body = body_text(get("/embed/http/407?theme=sepia&size=compact").await).await;
     assert!(body.contains("data-theme=\"sepia\"") && body.contains("size-compact"));
     let body = body_text(get("/embed/http/407").await).await;
-    assert!(body.contains("data-theme=\"auto\"") && body.contains("size-default"));
+    assert!(
+        body.contains("data-theme=\"auto\"") && body.contains("size-compact"),
+        "an iframe starts compact"
+    );
+    let body = body_text(get("/embed/http/407?size=large").await).await;
+    assert!(body.contains("size-large"), "and grows on request");
     for uri in [
         "/embed/http/407?theme=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         "/embed/http/407?size=%3Cimg%3E",
@@ -116,7 +125,6 @@ async fn oembed_answers_json_with_the_required_fields() {
     assert_eq!(v["version"], "1.0");
     assert_eq!(v["type"], "rich");
     assert_eq!(v["width"], 420);
-    assert_eq!(v["height"], 400);
     assert_eq!(v["provider_name"], "statusatlas");
     assert_eq!(v["provider_url"], format!("{BASE}/"));
     assert!(v["cache_age"].as_u64().unwrap() > 0);
@@ -126,7 +134,17 @@ async fn oembed_answers_json_with_the_required_fields() {
         html.starts_with(&format!("<iframe src=\"{BASE}/embed/http/407\"")),
         "{html}"
     );
-    assert!(html.contains("width=\"420\" height=\"400\""));
+    let height = v["height"].as_u64().unwrap();
+    assert!(
+        html.contains(&format!("width=\"420\" height=\"{height}\"")),
+        "the iframe has the height the answer states: {html}"
+    );
+    // The height is the compact card's: a narrower card wraps into more
+    // lines and is taller (the browser tests check it against the card).
+    let (_, _, narrow) = oembed(&format!("{url}&maxwidth=260")).await;
+    let narrow: serde_json::Value = serde_json::from_str(&narrow).unwrap();
+    assert_eq!(narrow["width"], 260);
+    assert!(narrow["height"].as_u64().unwrap() > height, "{narrow}");
 
     let (_, _, body) = oembed(&format!("{url}&maxwidth=300&maxheight=250")).await;
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -348,4 +366,20 @@ async fn the_embed_script_is_served_with_one_namespace_and_no_eval() {
             && js.contains("IntersectionObserver")
             && js.contains("MutationObserver")
     );
+}
+
+#[tokio::test]
+async fn the_frame_script_posts_the_documented_resize_message() {
+    let r = get("/assets/frame.js").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(header(&r, "content-type").starts_with("text/javascript"));
+    let script = body_text(r).await;
+    assert!(script.contains("type: \"statusatlas:resize\", height: height"));
+    let js = body_text(get("/embed.js").await).await;
+    assert!(
+        js.contains("event.origin !== origin") && js.contains("\"statusatlas:resize\""),
+        "embed.js takes the message from its own origin only"
+    );
+    let gallery = body_text(get("/embed/").await).await;
+    assert!(gallery.contains("id=\"resize\"") && gallery.contains("statusatlas:resize"));
 }

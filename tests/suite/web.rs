@@ -369,6 +369,16 @@ async fn sitemap_and_robots_list_the_site() {
     }
     let robots = body_text(get("/robots.txt").await).await;
     assert!(robots.contains(&format!("Sitemap: {BASE}/sitemap.xml")));
+    // Result pages (one per query) stay out; the page that says how to
+    // search does not.
+    assert!(
+        robots.lines().any(|l| l == "Disallow: /search?"),
+        "{robots}"
+    );
+    assert!(
+        !robots.lines().any(|l| l == "Disallow: /search"),
+        "{robots}"
+    );
 }
 
 /// Home, then per protocol: its index, its class indexes, its codes and the
@@ -423,18 +433,59 @@ async fn openapi_document_is_3_1_and_matches_its_snapshot() {
 
 #[tokio::test]
 async fn the_docs_ui_is_served_from_the_binary() {
-    let r = get("/api/docs/").await;
+    let r = get("/api/docs/explorer/").await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = body_text(r).await;
     assert!(body.contains("swagger"), "{body}");
-    let r = get("/api/docs/swagger-ui-bundle.js").await;
+    let r = get("/api/docs/explorer/swagger-ui-bundle.js").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         body_bytes(r).await.len() > 100_000,
         "the bundle is vendored, not fetched"
     );
-    let init = body_text(get("/api/docs/swagger-initializer.js").await).await;
+    let init = body_text(get("/api/docs/explorer/swagger-initializer.js").await).await;
     assert!(init.contains("/api/openapi.json"));
+}
+
+#[tokio::test]
+async fn the_api_reference_is_a_page_of_the_site_made_from_the_openapi_document() {
+    let r = get("/api/docs/").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = body_text(r).await;
+    assert!(body.contains("<header class=\"top\">"), "the site header");
+    assert!(body.contains("href=\"/\""), "a link home");
+    assert!(
+        body.contains("href=\"/api/docs/explorer/\""),
+        "the explorer"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&statusatlas::web::openapi_json()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let heading = format!("{} {}", method.to_uppercase(), path);
+            let shown = body.contains(&heading)
+                || body.contains(&statusatlas::web::wrap::breakable(&heading));
+            assert!(shown, "the page lists {heading}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_favicon_is_an_icon_file() {
+    let r = get("/favicon.ico").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/x-icon");
+    let bytes = body_bytes(r).await;
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO header");
+    let count = u16::from_le_bytes([bytes[4], bytes[5]]) as usize;
+    for i in 0..count {
+        let entry = &bytes[6 + 16 * i..6 + 16 * (i + 1)];
+        let offset = u32::from_le_bytes(entry[12..16].try_into().unwrap()) as usize;
+        assert_eq!(
+            &bytes[offset..offset + 8],
+            b"\x89PNG\r\n\x1a\n",
+            "image {i} is a PNG"
+        );
+    }
 }
 
 #[tokio::test]
@@ -477,4 +528,50 @@ async fn a_cached_answer_is_the_same_as_the_first_one() {
         assert_eq!(header(&second, "access-control-allow-origin"), "*", "{uri}");
         assert_eq!(body_bytes(first).await, body_bytes(second).await, "{uri}");
     }
+}
+
+#[tokio::test]
+async fn constants_break_at_their_separators_and_never_inside_a_word() {
+    let body = body_text(get("/http/407").await).await;
+    assert!(
+        body.contains("HTTPStatus.<wbr>PROXY_<wbr>AUTHENTICATION_<wbr>REQUIRED"),
+        "Python's constant has break points at . and _"
+    );
+    let css = body_text(get("/assets/site.css").await).await;
+    assert!(
+        !css.contains(".constants td:nth-child(2) { overflow-wrap: anywhere"),
+        "no rule cuts identifiers anywhere"
+    );
+}
+
+#[tokio::test]
+async fn the_teapot_leads_with_the_name_people_know_and_keeps_its_registry_phrase() {
+    let body = body_text(get("/http/418").await).await;
+    assert!(
+        body.contains(
+            "<span class=\"code\">418</span> I&#39;m a teapot <span class=\"registry-phrase\""
+        ),
+        "the h1 leads with I'm a teapot"
+    );
+    assert!(body.contains("title=\"Registry phrase\">(Unused)</span>"));
+    let api: serde_json::Value =
+        serde_json::from_str(&body_text(get("/api/v1/http/codes/418").await).await).unwrap();
+    assert_eq!(api["phrase"], "(Unused)", "the registry phrase is kept");
+    assert_eq!(api["known_as"], "I'm a teapot");
+}
+
+#[tokio::test]
+async fn code_pages_put_the_embed_section_after_the_related_links() {
+    let body = body_text(get("/http/407").await).await;
+    let at = |needle: &str| body.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    for id in [
+        "id=\"related\"",
+        "id=\"confused\"",
+        "id=\"live\"",
+        "id=\"compare-with\"",
+    ] {
+        assert!(at(id) < at("id=\"embed-h\""), "{id} comes first");
+    }
+    assert!(body.contains("<a class=\"anchor\" href=\"#meaning-407\" aria-label=\"Link to this section: What it means\">#</a>"));
+    assert!(body.contains("<pre tabindex=\"0\" aria-label=\"Example request\">"));
 }
