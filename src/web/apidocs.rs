@@ -71,7 +71,12 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
             continue;
         };
         for (method, op) in methods {
-            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+            // The eight operation fields of an OpenAPI Path Item; the rest
+            // (`parameters`, `summary`, `servers`) are not operations.
+            if !matches!(
+                method.as_str(),
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+            ) {
                 continue;
             }
             let prose = format!("{}\n\n{}", text(&op["summary"]), text(&op["description"]));
