@@ -458,3 +458,79 @@ pub fn entry_facts(e: &Entry) -> Vec<(&'static str, String)> {
     rows.push(("What the client should do", cap(e.retry.label())));
     rows
 }
+
+/// How a code is named in the label of a pair: gRPC codes and DNS RCODEs
+/// by name (`UNAVAILABLE`, `NXDomain`), since their numbers are not what
+/// people say; Extended DNS Errors as `EDE 18`, so that they never read as
+/// an RCODE; every other code by its number (`401`, `5.7.1`, `1006`).
+pub fn pair_name(e: &Entry) -> String {
+    match (e.protocol, e.kind) {
+        (Protocol::Dns, Some(Kind::Ede)) => format!("EDE {}", e.code),
+        (Protocol::Grpc | Protocol::Dns, _) if !e.phrase.is_empty() => e.phrase.clone(),
+        _ => e.code.clone(),
+    }
+}
+
+/// The label of two codes people confuse, in canonical order, used by every
+/// surface that lists such pairs: "HTTP 401 vs 403", "gRPC
+/// DEADLINE_EXCEEDED vs UNAVAILABLE", "DNS NXDomain vs EDE 18", and across
+/// protocols "gRPC UNAVAILABLE vs HTTP 503".
+pub fn pair_label(a: &Entry, b: &Entry) -> String {
+    let (a, b) = canonical_order(a, b);
+    if a.protocol == b.protocol {
+        format!("{} {} vs {}", a.protocol.name(), pair_name(a), pair_name(b))
+    } else {
+        format!(
+            "{} {} vs {} {}",
+            a.protocol.name(),
+            pair_name(a),
+            b.protocol.name(),
+            pair_name(b)
+        )
+    }
+}
+
+/// Why two codes are worth comparing, in one sentence: the curated rule of
+/// thumb where there is one, otherwise the facts that tell them apart.
+pub fn pair_reason(catalog: &Catalog, a: &Entry, b: &Entry) -> String {
+    if let Some(p) = catalog.pair(a, b) {
+        return p.rule.clone();
+    }
+    let (a, b) = canonical_order(a, b);
+    let differing: Vec<String> = facts(a, b)
+        .into_iter()
+        .filter(|f| f.differs)
+        .map(|f| lower_first(f.fact))
+        .collect();
+    if differing.is_empty() {
+        format!(
+            "Both are {}; they differ in meaning and in when each is sent.",
+            plural_category(a)
+        )
+    } else {
+        format!(
+            "They differ in what they mean and in {}.",
+            join_and(&differing)
+        )
+    }
+}
+
+/// "who sends it" from "Who sends it"; labels that start with an acronym
+/// ("HTTP status") keep it.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_ascii_uppercase() => {
+            format!("{}{}{}", first.to_lowercase(), second, chars.as_str())
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// "gRPC status codes", "4xx Client Error responses".
+fn plural_category(e: &Entry) -> String {
+    match &e.class {
+        Some(c) => format!("{} {}s", c.label(), e.protocol.code_noun()),
+        None => format!("{} {}s", e.protocol.name(), e.protocol.code_noun()),
+    }
+}

@@ -2,6 +2,8 @@
 //! collected, so one run shows all of them instead of the first.
 
 use super::constants::RawEcosystems;
+use super::guide::RawGuide;
+use super::headers::{HeaderField, RawHeaders};
 use super::model::{Entry, RawFile, RawPairs, RawSituations};
 use super::protocol::Protocol;
 use super::{Catalog, ProtocolCodes, validate};
@@ -56,6 +58,12 @@ pub const EMBEDDED_SITUATIONS: (&str, &str) = (
     "data/situations.toml",
     include_str!("../../data/situations.toml"),
 );
+
+/// The header glossary: every header field a code is defined with.
+pub const EMBEDDED_HEADERS: (&str, &str) =
+    ("data/headers.toml", include_str!("../../data/headers.toml"));
+/// The decision guide for API authors ("Which code should I return?").
+pub const EMBEDDED_GUIDE: (&str, &str) = ("data/guide.toml", include_str!("../../data/guide.toml"));
 
 /// Everything wrong with a set of data files.
 #[derive(Debug, Clone)]
@@ -121,8 +129,29 @@ pub fn load_from_sources(
             Vec::new()
         }
     };
+    let headers = match toml::from_str::<RawHeaders>(EMBEDDED_HEADERS.1) {
+        Ok(raw) => raw.header.into_iter().map(HeaderField::from).collect(),
+        Err(e) => {
+            problems.push(format!("{}: {e}", EMBEDDED_HEADERS.0));
+            Vec::new()
+        }
+    };
+    let guide = match toml::from_str::<RawGuide>(EMBEDDED_GUIDE.1) {
+        Ok(raw) => raw.step,
+        Err(e) => {
+            problems.push(format!("{}: {e}", EMBEDDED_GUIDE.0));
+            Vec::new()
+        }
+    };
     protocols.sort_by_key(|p| p.protocol);
-    let catalog = Catalog::new(protocols, pair_list, situation_list, ecosystems);
+    let catalog = Catalog::new(
+        protocols,
+        pair_list,
+        situation_list,
+        ecosystems,
+        headers,
+        guide,
+    );
     problems.extend(validate::validate(&catalog));
     if problems.is_empty() {
         Ok(catalog)

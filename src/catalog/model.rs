@@ -383,8 +383,13 @@ impl Entry {
         }
     }
 
-    /// "407 Proxy Authentication Required", with the vendor for vendor codes.
+    /// "407 Proxy Authentication Required", with the vendor for vendor codes;
+    /// Extended DNS Errors say so ("EDE 0 Other Error"), so that they never
+    /// read as the RCODE of the same number ("0 NoError").
     pub fn title(&self) -> String {
+        if self.kind == Some(Kind::Ede) {
+            return format!("EDE {} {}", self.code, self.phrase);
+        }
         match &self.vendor {
             Some(v) => format!("{} {} ({v})", self.code, self.phrase),
             None if self.phrase.is_empty() => self.code.clone(),

@@ -30,6 +30,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         compare_cross,
         search_codes,
         full_catalog,
+        super::glossary::api_headers,
         super::explain::api
     ),
     components(schemas(ErrorBody))
@@ -304,7 +305,10 @@ pub async fn search_codes(
         )));
     }
     let outcome = search::index().search(q, params.limit.0);
-    let body = SearchJson::from(&outcome);
+    let mut body = SearchJson::from(&outcome);
+    for (json, hit) in body.results.iter_mut().zip(&outcome.results) {
+        json.html_url = Some(routes::entry(hit.entry));
+    }
     Ok(([(header::CACHE_CONTROL, "no-cache")], axum::Json(body)).into_response())
 }
 
