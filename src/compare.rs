@@ -500,7 +500,7 @@ pub fn pair_reason(catalog: &Catalog, a: &Entry, b: &Entry) -> String {
     let differing: Vec<String> = facts(a, b)
         .into_iter()
         .filter(|f| f.differs)
-        .map(|f| lower_first(f.fact))
+        .map(|f| fact_phrase(f.fact))
         .collect();
     if differing.is_empty() {
         format!(
@@ -515,8 +515,24 @@ pub fn pair_reason(catalog: &Catalog, a: &Entry, b: &Entry) -> String {
     }
 }
 
+/// A fact's label as it reads inside "they differ in ...".
+fn fact_phrase(label: &str) -> String {
+    match label {
+        "HTTP status" => "the HTTP status they map to".into(),
+        "Headers it is defined with" => "the headers they come with".into(),
+        "Body allowed" => "whether a body is allowed".into(),
+        "Cacheable by default" => "whether caches may store them by default".into(),
+        "Method kept on redirect" => "whether the method is kept".into(),
+        "May be sent in a Close frame" => "whether they may be sent in a Close frame".into(),
+        "What the client should do" => "what the client should do next".into(),
+        "Basic reply codes" => "the basic reply codes they go with".into(),
+        "Specification" => "the specification".into(),
+        other => lower_first(other),
+    }
+}
+
 /// "who sends it" from "Who sends it"; labels that start with an acronym
-/// ("HTTP status") keep it.
+/// keep it.
 fn lower_first(label: &str) -> String {
     let mut chars = label.chars();
     match (chars.next(), chars.next()) {

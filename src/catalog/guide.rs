@@ -113,10 +113,26 @@ impl Catalog {
 /// answer leading to exactly one existing step or HTTP code (with a reason),
 /// every step reachable from the first, and no cycle.
 pub(crate) fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
-    let steps = catalog.guide();
-    if steps.is_empty() {
-        return;
+    problems.extend(problems_of(catalog.guide(), catalog));
+}
+
+/// Everything wrong with a guide written as `data/guide.toml` is, checked
+/// against the codes of `catalog`: the same rules the build applies, for
+/// trying out a guide before it replaces the shipped one.
+pub fn check(toml_text: &str, catalog: &Catalog) -> Vec<String> {
+    match toml::from_str::<RawGuide>(toml_text) {
+        Ok(raw) => problems_of(&raw.step, catalog),
+        Err(e) => vec![format!("guide: {e}")],
     }
+}
+
+fn problems_of(steps: &[GuideStep], catalog: &Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    if steps.is_empty() {
+        problems.push("guide: there are no steps".to_string());
+        return problems;
+    }
+    let step = |id: &str| steps.iter().find(|s| s.id == id);
     let mut ids = HashSet::new();
     for s in steps {
         let at = format!("guide step {}", s.id);
@@ -147,7 +163,7 @@ pub(crate) fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
             }
             match (&a.next, &a.code) {
                 (Some(next), None) => {
-                    if catalog.guide_step(next).is_none() {
+                    if step(next).is_none() {
                         problems.push(format!("{at}: there is no step {next:?}"));
                     }
                     if !a.reason.is_empty() {
@@ -171,9 +187,9 @@ pub(crate) fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
             }
         }
     }
-    if catalog.guide_step(START).is_none() {
+    if step(START).is_none() {
         problems.push(format!("guide: there is no first step {START:?}"));
-        return;
+        return problems;
     }
     // Depth-first from the start: a step met again on the current path is a
     // cycle; a step never met is unreachable.
@@ -196,7 +212,10 @@ pub(crate) fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
         problems: &mut Vec<String>,
     ) {
         if path.contains(&id) {
-            problems.push(format!("guide: a cycle through {}", path.join(" → ")));
+            problems.push(format!(
+                "guide: a cycle through {} → {id}",
+                path.join(" → ")
+            ));
             return;
         }
         if !done.insert(id) {
@@ -208,10 +227,11 @@ pub(crate) fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
         }
         path.pop();
     }
-    visit(START, &edges, &mut path, &mut done, problems);
+    visit(START, &edges, &mut path, &mut done, &mut problems);
     for s in steps {
         if !done.contains(s.id.as_str()) {
             problems.push(format!("guide step {}: no answer leads here", s.id));
         }
     }
+    problems
 }

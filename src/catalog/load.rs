@@ -83,15 +83,33 @@ impl fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 pub fn load_embedded() -> Result<Catalog, CatalogError> {
-    load_from_sources(EMBEDDED, EMBEDDED_PAIRS, EMBEDDED_SITUATIONS)
+    load_with_glossary(
+        EMBEDDED,
+        EMBEDDED_PAIRS,
+        EMBEDDED_SITUATIONS,
+        Some((EMBEDDED_HEADERS, EMBEDDED_GUIDE)),
+    )
 }
 
 /// Parses and validates data files given as (protocol, file name, text), and
-/// the curated pairs and situations files as (file name, text).
+/// the curated pairs and situations files as (file name, text). The header
+/// glossary and the decision guide describe the whole catalog, so a catalog
+/// of some files alone has neither (and is not checked against them).
 pub fn load_from_sources(
     files: &[(Protocol, &str, &str)],
     pairs: (&str, &str),
     situations: (&str, &str),
+) -> Result<Catalog, CatalogError> {
+    load_with_glossary(files, pairs, situations, None)
+}
+
+/// As [`load_from_sources`], with the header glossary and the decision guide
+/// as (file name, text) each, validated against the codes.
+pub fn load_with_glossary(
+    files: &[(Protocol, &str, &str)],
+    pairs: (&str, &str),
+    situations: (&str, &str),
+    glossary: Option<((&str, &str), (&str, &str))>,
 ) -> Result<Catalog, CatalogError> {
     let mut problems = Vec::new();
     let ecosystems = match toml::from_str::<RawEcosystems>(EMBEDDED_LIBRARIES.1) {
@@ -129,20 +147,18 @@ pub fn load_from_sources(
             Vec::new()
         }
     };
-    let headers = match toml::from_str::<RawHeaders>(EMBEDDED_HEADERS.1) {
-        Ok(raw) => raw.header.into_iter().map(HeaderField::from).collect(),
-        Err(e) => {
-            problems.push(format!("{}: {e}", EMBEDDED_HEADERS.0));
-            Vec::new()
+    let (mut headers, mut guide) = (Vec::new(), Vec::new());
+    if let Some((headers_file, guide_file)) = glossary {
+        match toml::from_str::<RawHeaders>(headers_file.1) {
+            Ok(raw) => headers = raw.header.into_iter().map(HeaderField::from).collect(),
+            Err(e) => problems.push(format!("{}: {e}", headers_file.0)),
         }
-    };
-    let guide = match toml::from_str::<RawGuide>(EMBEDDED_GUIDE.1) {
-        Ok(raw) => raw.step,
-        Err(e) => {
-            problems.push(format!("{}: {e}", EMBEDDED_GUIDE.0));
-            Vec::new()
+        match toml::from_str::<RawGuide>(guide_file.1) {
+            Ok(raw) => guide = raw.step,
+            Err(e) => problems.push(format!("{}: {e}", guide_file.0)),
         }
-    };
+    }
+    let with_glossary = glossary.is_some();
     protocols.sort_by_key(|p| p.protocol);
     let catalog = Catalog::new(
         protocols,
@@ -153,6 +169,10 @@ pub fn load_from_sources(
         guide,
     );
     problems.extend(validate::validate(&catalog));
+    if with_glossary {
+        super::headers::validate(&catalog, &mut problems);
+        super::guide::validate(&catalog, &mut problems);
+    }
     if problems.is_empty() {
         Ok(catalog)
     } else {

@@ -17,7 +17,10 @@ pub use crate::text::article_for;
 pub use constants::{ConstantName, Constants, Ecosystem};
 pub use guide::{Destination, GuideAnswer, GuideStep};
 pub use headers::HeaderField;
-pub use load::{CatalogError, EMBEDDED, EMBEDDED_LIBRARIES, load_embedded, load_from_sources};
+pub use load::{
+    CatalogError, EMBEDDED, EMBEDDED_LIBRARIES, load_embedded, load_from_sources,
+    load_with_glossary,
+};
 pub use model::{Entry, Example, Fix, Member, Pair, Retry, Sender, Situation, Status};
 pub use protocol::{Class, ClassDef, Kind, Outcome, Protocol};
 pub use reference::SpecRef;

@@ -15,8 +15,6 @@ pub fn validate(catalog: &Catalog) -> Vec<String> {
     }
     validate_pairs(catalog, &mut problems);
     validate_situations(catalog, &mut problems);
-    super::headers::validate(catalog, &mut problems);
-    super::guide::validate(catalog, &mut problems);
     problems
 }
 

@@ -466,13 +466,15 @@ pub fn picker_options(catalog: &Catalog, e: &Entry) -> Vec<(String, String, bool
         .unwrap_or_default()
 }
 
-/// How a code reads in a list of codes: its title, and for DNS the kind
-/// ("RCODE 0 NoError", "EDE 0 Other Error"), so that no two entries of one
-/// list read alike.
+/// How a code reads in a list of codes: its title, and for DNS the number
+/// space and the registry's long name ("RCODE 0 NoError (No Error)", "EDE 0
+/// Other Error"), so that no two entries of one list read alike (RCODE 9
+/// has two registered meanings, both called NotAuth).
 pub fn picker_label(e: &Entry) -> String {
-    match (e.protocol, e.kind) {
-        (Protocol::Dns, Some(Kind::Ede)) => e.title(),
-        (Protocol::Dns, _) => format!("RCODE {}", e.title()),
+    match (e.protocol, e.kind, &e.long_name) {
+        (Protocol::Dns, Some(Kind::Ede), _) => e.title(),
+        (Protocol::Dns, _, Some(long)) => format!("RCODE {} ({long})", e.title()),
+        (Protocol::Dns, _, None) => format!("RCODE {}", e.title()),
         _ => e.title(),
     }
 }

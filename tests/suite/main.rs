@@ -19,4 +19,5 @@ mod protocols;
 mod search;
 mod support;
 mod urls;
+mod uxpages;
 mod web;
