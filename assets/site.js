@@ -1,5 +1,5 @@
-// statusatlas site script: theme switch and copy buttons. The site works
-// without it; this only adds conveniences.
+// statusatlas site script: theme switch, copy buttons and search results
+// as you type. The site works without it; this only adds conveniences.
 (function () {
   "use strict";
   var root = document.documentElement;

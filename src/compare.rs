@@ -550,3 +550,46 @@ fn plural_category(e: &Entry) -> String {
         None => format!("{} {}s", e.protocol.name(), e.protocol.code_noun()),
     }
 }
+
+/// A code that another is often confused with, as every surface lists it.
+#[derive(Clone, Debug)]
+pub struct Confusion<'a> {
+    pub other: &'a Entry,
+    /// [`pair_label`] of the two.
+    pub label: String,
+    /// [`pair_reason`] of the two.
+    pub reason: String,
+}
+
+/// The codes `e` is often confused with, each with its label and reason:
+/// the other codes of its curated pairs first, then its related codes of
+/// the same protocol, each once.
+pub fn confusions<'a>(catalog: &'a Catalog, e: &'a Entry) -> Vec<Confusion<'a>> {
+    let id = e.base_id.as_deref().unwrap_or(&e.id);
+    let curated = catalog.pairs().iter().filter_map(|p| {
+        if p.protocol != e.protocol {
+            return None;
+        }
+        let other = if p.a == id {
+            &p.b
+        } else if p.b == id {
+            &p.a
+        } else {
+            return None;
+        };
+        catalog.get(p.protocol, other)
+    });
+    let related = e.related.iter().filter_map(|r| catalog.get(e.protocol, r));
+    let mut out: Vec<Confusion<'a>> = Vec::new();
+    for other in curated.chain(related) {
+        if other.id == e.id || out.iter().any(|c| c.other.id == other.id) {
+            continue;
+        }
+        out.push(Confusion {
+            other,
+            label: pair_label(e, other),
+            reason: pair_reason(catalog, e, other),
+        });
+    }
+    out
+}

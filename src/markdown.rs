@@ -93,6 +93,17 @@ pub fn card(card: &CardView) -> String {
     for (fact, value) in &card.facts {
         let _ = writeln!(out, "| {} | {} |", escape(fact), escape(value));
     }
+    if !card.confused.is_empty() {
+        out.push_str("\n## Often confused with\n\n");
+        for (label, href, reason) in &card.confused {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                link(label, &format!("{}{}", card.base, href)),
+                escape(reason)
+            );
+        }
+    }
     out
 }
 

@@ -4,7 +4,7 @@
 //! validated like the rest: every step reachable, no dead ends, no cycles,
 //! every outcome a real code.
 
-use super::{Catalog, Entry, Pair, Protocol};
+use super::{Catalog, Entry, Protocol};
 use crate::text::prose_problems;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -82,30 +82,6 @@ impl Catalog {
             .flat_map(|s| s.answers.iter().map(move |a| (s, a)))
             .filter(|(_, a)| a.code.is_some())
             .collect()
-    }
-
-    /// The code `e` is most confused with: the other code of its first
-    /// curated pair, with that pair, or else its first related code.
-    pub fn most_confused_with<'a>(&'a self, e: &'a Entry) -> Option<(&'a Entry, Option<&'a Pair>)> {
-        let curated = self.pairs().iter().find_map(|p| {
-            if p.protocol != e.protocol {
-                return None;
-            }
-            let other = if p.a == e.id {
-                &p.b
-            } else if p.b == e.id {
-                &p.a
-            } else {
-                return None;
-            };
-            Some((self.get(p.protocol, other)?, Some(p)))
-        });
-        curated.or_else(|| {
-            e.related
-                .iter()
-                .find_map(|id| self.get(e.protocol, id))
-                .map(|r| (r, None))
-        })
     }
 }
 

@@ -211,12 +211,12 @@ pub async fn guide_outcome(
         href: entry_href(e),
         summary: e.summary.clone(),
         reason: answer.reason.clone(),
-        confused: catalog.most_confused_with(e).map(|(other, _)| {
+        confused: compare::confusions(catalog, e).into_iter().next().map(|c| {
             (
-                format!("{} {}", other.code, other.phrase),
-                entry_href(other),
-                compare_href(e, other),
-                compare::pair_reason(catalog, e, other),
+                format!("{} {}", c.other.code, c.other.phrase),
+                entry_href(c.other),
+                compare_href(e, c.other),
+                c.reason,
             )
         }),
         back: routes::guide_step(&step.id),

@@ -358,9 +358,14 @@ pub async fn cheat_sheet(
     let canonical = routes::CheatSheet::of(p).to_string();
     let heading = format!("{} {}s: cheat sheet", p.name(), p.code_noun());
     let intro = format!(
-        "Every {} {} with its name on one printable page, in numeric order; vendor codes are marked with their vendor.",
+        "Every {} {} with its name on one printable page, in numeric order{}.",
         p.name(),
-        p.code_noun()
+        p.code_noun(),
+        if routes::has_vendor_codes(codes) {
+            "; vendor codes are marked with their vendor"
+        } else {
+            ""
+        }
     );
     let mut head = Head::new(
         catalog,

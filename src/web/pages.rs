@@ -210,21 +210,14 @@ fn code_view(
         .filter_map(|id| catalog.get(e.protocol, id))
         .map(entry_link)
         .collect();
-    let mut comparisons = pair_links(catalog, Some(e));
-    for r in e
-        .related
-        .iter()
-        .filter_map(|id| catalog.get(e.protocol, id))
-    {
-        let href = compare_href(e, r);
-        if !comparisons.iter().any(|l| l.href == href) {
-            comparisons.push(Link {
-                href,
-                label: compare::pair_label(e, r),
-                text: compare::pair_reason(catalog, e, r),
-            });
-        }
-    }
+    let comparisons: Vec<Link> = compare::confusions(catalog, e)
+        .into_iter()
+        .map(|c| Link {
+            href: compare_href(e, c.other),
+            label: c.label,
+            text: c.reason,
+        })
+        .collect();
     CodePage {
         head,
         crumbs: crumbs_for(e),

@@ -190,6 +190,9 @@ pub struct CardView {
     /// (library label, every name with its versions, current first); filled
     /// for embeds only, since code pages show the fuller constants table.
     pub constants: Vec<(String, String)>,
+    /// (label, href of the comparison, reason) of the codes this one is
+    /// often confused with (see `compare::confusions`).
+    pub confused: Vec<(String, String, String)>,
 }
 
 pub fn card(e: &Entry, base: &str) -> CardView {
@@ -220,6 +223,10 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         facts: compare::entry_facts(e),
         tone: tone(e),
         constants: Vec::new(),
+        confused: compare::confusions(crate::catalog::catalog(), e)
+            .into_iter()
+            .map(|c| (c.label, compare_href(e, c.other), c.reason))
+            .collect(),
     }
 }
 

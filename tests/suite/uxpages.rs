@@ -230,7 +230,12 @@ async fn often_confused_lists_read_by_name_and_always_give_the_reason() {
 
 #[tokio::test]
 async fn pickers_never_list_two_entries_that_read_alike() {
-    for uri in ["/dns/0", "/dns/ede/0", "/http/420", "/compare/dns/noerror-vs-nxdomain"] {
+    for uri in [
+        "/dns/0",
+        "/dns/ede/0",
+        "/http/420",
+        "/compare/dns/noerror-vs-nxdomain",
+    ] {
         let html = page(uri).await;
         for select in html.split("<select").skip(1) {
             let select = select.split("</select>").next().unwrap();

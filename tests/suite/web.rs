@@ -66,7 +66,10 @@ async fn code_page_has_everything_the_catalog_knows() {
 #[tokio::test]
 async fn listings_show_registry_status_and_vendor() {
     let body = body_text(get("/http/").await).await;
-    assert!(body.contains("<td>nginx</td>"), "vendor codes name their vendor");
+    assert!(
+        body.contains("<td>nginx</td>"),
+        "vendor codes name their vendor"
+    );
     assert!(
         body.contains("<td>registered, temporary</td>"),
         "104 is marked temporary"
