@@ -103,13 +103,16 @@ pub fn load_from_sources(
     load_with_glossary(files, pairs, situations, None)
 }
 
+/// A data file as (file name, text).
+pub type Source<'a> = (&'a str, &'a str);
+
 /// As [`load_from_sources`], with the header glossary and the decision guide
-/// as (file name, text) each, validated against the codes.
+/// (each a [`Source`]), validated against the codes.
 pub fn load_with_glossary(
     files: &[(Protocol, &str, &str)],
-    pairs: (&str, &str),
-    situations: (&str, &str),
-    glossary: Option<((&str, &str), (&str, &str))>,
+    pairs: Source,
+    situations: Source,
+    glossary: Option<(Source, Source)>,
 ) -> Result<Catalog, CatalogError> {
     let mut problems = Vec::new();
     let ecosystems = match toml::from_str::<RawEcosystems>(EMBEDDED_LIBRARIES.1) {
