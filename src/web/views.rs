@@ -270,6 +270,9 @@ pub struct AcrossRow {
     pub a: String,
     pub b: String,
     pub differs: bool,
+    /// A row of prose (meaning, when you see it, advice) rather than a
+    /// fact; embeds of the default size leave these out.
+    pub prose: bool,
 }
 
 pub struct ComparisonView {
@@ -311,6 +314,7 @@ pub fn across_rows(a: &SideView, b: &SideView, facts: &[compare::FactRow]) -> Ve
         a: x.to_string(),
         b: y.to_string(),
         differs: x != y,
+        prose: true,
     };
     let mut rows = vec![
         prose("In one line", &a.summary, &b.summary),
@@ -338,6 +342,7 @@ pub fn across_rows(a: &SideView, b: &SideView, facts: &[compare::FactRow]) -> Ve
         a: f.a.clone(),
         b: f.b.clone(),
         differs: f.differs,
+        prose: false,
     }));
     rows
 }
