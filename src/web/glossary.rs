@@ -63,6 +63,7 @@ fn view(catalog: &Catalog, h: &HeaderField) -> HeaderView {
     }
 }
 
+/// `/headers/`: the glossary's index.
 #[derive(Template)]
 #[template(path = "headers.html")]
 pub struct HeadersPage {
@@ -73,6 +74,7 @@ pub struct HeadersPage {
     pub headers: Vec<HeaderView>,
 }
 
+/// `/headers/retry-after`: one header field.
 #[derive(Template)]
 #[template(path = "header.html")]
 pub struct HeaderPage {

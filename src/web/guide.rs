@@ -25,6 +25,7 @@ pub struct AnswerLink {
     pub code: String,
 }
 
+/// A question of the guide with its answers as links.
 #[derive(Template)]
 #[template(path = "guide.html")]
 pub struct GuidePage {
@@ -38,6 +39,7 @@ pub struct GuidePage {
     pub start: String,
 }
 
+/// Where an answer ends: the code, why, and what it is confused with.
 #[derive(Template)]
 #[template(path = "guide_outcome.html")]
 pub struct GuideOutcomePage {

@@ -83,6 +83,8 @@ pub struct Filter {
     pub current: bool,
 }
 
+/// A protocol index (`/http/`), class index (`/http/4xx/`) or filtered
+/// index (`/http/4xx/vendor/`): filter bars and one table per group.
 #[derive(Template)]
 #[template(path = "listing.html")]
 pub struct ListingPage {
@@ -97,6 +99,7 @@ pub struct ListingPage {
     pub groups: Vec<TableGroup>,
 }
 
+/// `/http/cheat-sheet`: every code and name of a protocol, for printing.
 #[derive(Template)]
 #[template(path = "cheat_sheet.html")]
 pub struct CheatSheetPage {
@@ -147,6 +150,7 @@ fn not_found_class(p: Protocol, class: &str) -> WebError {
     WebError::not_found(format!("{} has no class “{}”.", p.name(), shorten(class)))
 }
 
+/// `/http/`: every code of the protocol.
 pub async fn protocol_index(
     path: routes::ProtocolIndex,
     State(state): State<Arc<AppState>>,

@@ -171,8 +171,10 @@ pub struct PickerQuery {
 /// or the protocol's own list) or vendor codes only.
 #[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Registration {
+    /// Codes of the registry (or the protocol's own list).
     #[serde(rename = "registered")]
     Registered,
+    /// Codes a vendor defined for its own products (nginx 444).
     #[serde(rename = "vendor")]
     Vendor,
 }
@@ -385,6 +387,7 @@ pub fn index(p: Protocol, class: Option<&str>, registration: Option<Registration
 }
 
 impl CheatSheet {
+    /// The cheat sheet of `p`.
     pub fn of(p: Protocol) -> CheatSheet {
         CheatSheet {
             protocol: p.slug().into(),
@@ -393,6 +396,7 @@ impl CheatSheet {
 }
 
 impl HeaderPage {
+    /// The glossary page of `h`.
     pub fn of(h: &crate::catalog::HeaderField) -> HeaderPage {
         HeaderPage {
             name: h.slug.clone(),
