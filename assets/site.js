@@ -90,7 +90,7 @@
         a.href = r.html_url;
         a.appendChild(el("span", "proto", names[r.protocol] || r.protocol));
         a.appendChild(document.createTextNode(" "));
-        a.appendChild(el("span", "code", r.code));
+        a.appendChild(el("span", "code", r.display_code || r.code));
         a.appendChild(document.createTextNode(" "));
         a.appendChild(el("span", "phrase", r.phrase));
         li.appendChild(a);

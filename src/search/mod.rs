@@ -716,6 +716,9 @@ pub struct JsonHit<'a> {
     pub matched: MatchKind,
     /// `matched` in words ("the code", "an older name, ...").
     pub why: &'static str,
+    /// The code as lists show it: `code`, or `EDE 18` for an Extended DNS
+    /// Error, which shares its numbers with the RCODEs.
+    pub display_code: String,
     /// The site path of the code's page, where a web surface answers
     /// (`/http/407`); absent elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -738,6 +741,7 @@ impl<'a> From<&'a SearchOutcome<'a>> for SearchJson<'a> {
                     score: h.score,
                     matched: h.matched,
                     why: h.matched.reason(),
+                    display_code: h.entry.display_code(),
                     html_url: None,
                     entry: h.entry.into(),
                 })

@@ -10,7 +10,7 @@ use super::error::{WebError, shorten};
 use super::resolve::protocol_of;
 use super::routes::{self, Registration};
 use super::views::{self, Crumbs, Head, entry_href, html, tone};
-use crate::catalog::{Entry, Kind, Protocol, ProtocolCodes, Status, catalog};
+use crate::catalog::{Entry, Protocol, ProtocolCodes, Status, catalog};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -57,10 +57,7 @@ pub struct TableRow {
 fn table_row(e: &Entry) -> TableRow {
     TableRow {
         href: entry_href(e),
-        code: match e.kind {
-            Some(Kind::Ede) => format!("EDE {}", e.code),
-            _ => e.code.clone(),
-        },
+        code: e.display_code(),
         phrase: e.phrase.clone(),
         registration: registration_text(e),
         vendor: e.status == Status::Unofficial,

@@ -152,7 +152,7 @@ pub fn row(e: &Entry) -> Row {
     Row {
         href: entry_href(e),
         protocol: e.protocol.name(),
-        code: e.code.clone(),
+        code: e.display_code(),
         phrase: e.phrase.clone(),
         summary: e.summary.clone(),
         tone: tone(e),

@@ -286,6 +286,15 @@ async fn a_class_enhanced_code_comes_first_without_neighbours() {
     assert_eq!(results[0]["id"], "5.7.1");
     assert_eq!(results[0]["html_url"], "/smtp/5.7.1");
     assert_eq!(results[0]["why"], "the code");
+    // Extended DNS Errors never read as the RCODE of the same number.
+    let body = body_text(get("/api/v1/search?q=dns+prohibited").await).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["results"][0]["display_code"], "EDE 18");
+    let html = page("/search?q=prohibited&protocol=dns").await;
+    assert!(
+        html.contains("<span class=\"code\">EDE 18</span>"),
+        "{html}"
+    );
     assert!(
         results
             .iter()
