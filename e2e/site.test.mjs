@@ -15,7 +15,7 @@ after(async () => { await browser?.close(); await server?.stop(); });
 const pages = [
   { name: "home", path: "/", heading: "Every status code, explained and compared", texts: ["Most looked-up codes", "Most confused pairs", "404"] },
   { name: "code-407", path: "/http/407", heading: "407 Proxy Authentication Required", texts: ["What it means", "When you see it", "How to fix it", "Proxy-Authenticate", "Example exchange", "http.StatusProxyAuthRequired"] },
-  { name: "compare-101-vs-407", path: "/compare/http/101-vs-407", heading: "101 Switching Protocols vs 407 Proxy Authentication Required", texts: ["Key differences", "When to use which", "101 (Switching Protocols) is a 1xx Informational response, while 407 (Proxy Authentication Required) is a 4xx Client Error response."] },
+  { name: "compare-101-vs-407", path: "/compare/http/101-vs-407", heading: "101 Switching Protocols vs 407 Proxy Authentication Required", texts: ["Side by side", "When to use which", "101 (Switching Protocols) is a 1xx Informational response, while 407 (Proxy Authentication Required) is a 4xx Client Error response."] },
 ];
 
 for (const scheme of ["light", "dark"]) {

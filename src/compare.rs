@@ -458,3 +458,138 @@ pub fn entry_facts(e: &Entry) -> Vec<(&'static str, String)> {
     rows.push(("What the client should do", cap(e.retry.label())));
     rows
 }
+
+/// How a code is named in the label of a pair: gRPC codes and DNS RCODEs
+/// by name (`UNAVAILABLE`, `NXDomain`), since their numbers are not what
+/// people say; Extended DNS Errors as `EDE 18`, so that they never read as
+/// an RCODE; every other code by its number (`401`, `5.7.1`, `1006`).
+pub fn pair_name(e: &Entry) -> String {
+    match (e.protocol, e.kind) {
+        (Protocol::Dns, Some(Kind::Ede)) => format!("EDE {}", e.code),
+        (Protocol::Grpc | Protocol::Dns, _) if !e.phrase.is_empty() => e.phrase.clone(),
+        _ => e.code.clone(),
+    }
+}
+
+/// The label of two codes people confuse, in canonical order, used by every
+/// surface that lists such pairs: "HTTP 401 vs 403", "gRPC
+/// DEADLINE_EXCEEDED vs UNAVAILABLE", "DNS NXDomain vs EDE 18", and across
+/// protocols "gRPC UNAVAILABLE vs HTTP 503".
+pub fn pair_label(a: &Entry, b: &Entry) -> String {
+    let (a, b) = canonical_order(a, b);
+    if a.protocol == b.protocol {
+        format!("{} {} vs {}", a.protocol.name(), pair_name(a), pair_name(b))
+    } else {
+        format!(
+            "{} {} vs {} {}",
+            a.protocol.name(),
+            pair_name(a),
+            b.protocol.name(),
+            pair_name(b)
+        )
+    }
+}
+
+/// Why two codes are worth comparing, in one sentence: the curated rule of
+/// thumb where there is one, otherwise the facts that tell them apart.
+pub fn pair_reason(catalog: &Catalog, a: &Entry, b: &Entry) -> String {
+    if let Some(p) = catalog.pair(a, b) {
+        return p.rule.clone();
+    }
+    let (a, b) = canonical_order(a, b);
+    let differing: Vec<String> = facts(a, b)
+        .into_iter()
+        .filter(|f| f.differs)
+        .map(|f| fact_phrase(f.fact))
+        .collect();
+    if differing.is_empty() {
+        format!(
+            "Both are {}; they differ in meaning and in when each is sent.",
+            plural_category(a)
+        )
+    } else {
+        format!(
+            "They differ in what they mean and in {}.",
+            join_and(&differing)
+        )
+    }
+}
+
+/// A fact's label as it reads inside "they differ in ...".
+fn fact_phrase(label: &str) -> String {
+    match label {
+        "HTTP status" => "the HTTP status they map to".into(),
+        "Headers it is defined with" => "the headers they come with".into(),
+        "Body allowed" => "whether a body is allowed".into(),
+        "Cacheable by default" => "whether caches may store them by default".into(),
+        "Method kept on redirect" => "whether the method is kept".into(),
+        "May be sent in a Close frame" => "whether they may be sent in a Close frame".into(),
+        "What the client should do" => "what the client should do next".into(),
+        "Basic reply codes" => "the basic reply codes they go with".into(),
+        "Specification" => "the specification".into(),
+        other => lower_first(other),
+    }
+}
+
+/// "who sends it" from "Who sends it"; labels that start with an acronym
+/// keep it.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_ascii_uppercase() => {
+            format!("{}{}{}", first.to_lowercase(), second, chars.as_str())
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// "gRPC status codes", "4xx Client Error responses".
+fn plural_category(e: &Entry) -> String {
+    match &e.class {
+        Some(c) => format!("{} {}s", c.label(), e.protocol.code_noun()),
+        None => format!("{} {}s", e.protocol.name(), e.protocol.code_noun()),
+    }
+}
+
+/// A code that another is often confused with, as every surface lists it.
+#[derive(Clone, Debug)]
+pub struct Confusion<'a> {
+    pub other: &'a Entry,
+    /// [`pair_label`] of the two.
+    pub label: String,
+    /// [`pair_reason`] of the two.
+    pub reason: String,
+}
+
+/// The codes `e` is often confused with, each with its label and reason:
+/// the other codes of its curated pairs first, then its related codes of
+/// the same protocol, each once.
+pub fn confusions<'a>(catalog: &'a Catalog, e: &'a Entry) -> Vec<Confusion<'a>> {
+    let id = e.base_id.as_deref().unwrap_or(&e.id);
+    let curated = catalog.pairs().iter().filter_map(|p| {
+        if p.protocol != e.protocol {
+            return None;
+        }
+        let other = if p.a == id {
+            &p.b
+        } else if p.b == id {
+            &p.a
+        } else {
+            return None;
+        };
+        catalog.get(p.protocol, other)
+    });
+    let related = e.related.iter().filter_map(|r| catalog.get(e.protocol, r));
+    let mut out: Vec<Confusion<'a>> = Vec::new();
+    for other in curated.chain(related) {
+        if other.id == e.id || out.iter().any(|c| c.other.id == other.id) {
+            continue;
+        }
+        out.push(Confusion {
+            other,
+            label: pair_label(e, other),
+            reason: pair_reason(catalog, e, other),
+        });
+    }
+    out
+}

@@ -93,11 +93,22 @@ pub fn card(card: &CardView) -> String {
     for (fact, value) in &card.facts {
         let _ = writeln!(out, "| {} | {} |", escape(fact), escape(value));
     }
+    if !card.confused.is_empty() {
+        out.push_str("\n## Often confused with\n\n");
+        for (label, href, reason) in &card.confused {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                link(label, &format!("{}{}", card.base, href)),
+                escape(reason)
+            );
+        }
+    }
     out
 }
 
 /// Two codes side by side, in the order of `templates/compare_card.html`:
-/// overview, the curated note, the facts table, each side, and guidance.
+/// overview, the curated note, the side-by-side table, and guidance.
 pub fn comparison(view: &ComparisonView, title: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape(title));
@@ -112,38 +123,27 @@ pub fn comparison(view: &ComparisonView, title: &str) -> String {
     }
     let _ = writeln!(
         out,
-        "## Key differences\n\n| Fact | {} | {} |\n|---|---|---|",
-        escape(&view.a.code),
-        escape(&view.b.code)
+        "## Side by side\n\nRows marked (differs) are where the two codes differ.\n\n| | {} | {} |\n|---|---|---|",
+        link(
+            &format!("{} {}", view.a.code, view.a.phrase),
+            &format!("{}{}", view.base, view.a.href)
+        ),
+        link(
+            &format!("{} {}", view.b.code, view.b.phrase),
+            &format!("{}{}", view.base, view.b.href)
+        ),
     );
-    for row in &view.facts {
+    for row in &view.rows {
         let marker = if row.differs { " (differs)" } else { "" };
         let _ = writeln!(
             out,
             "| {}{marker} | {} | {} |",
-            escape(row.fact),
+            escape(&row.aspect),
             escape(&row.a),
             escape(&row.b)
         );
     }
     out.push('\n');
-    for side in &view.sides {
-        let heading = link(
-            &format!("{} {}", side.code, side.phrase),
-            &format!("{}{}", view.base, side.href),
-        );
-        let _ = writeln!(out, "## {heading}\n");
-        let _ = writeln!(out, "{}\n", escape(&side.description));
-        let _ = writeln!(
-            out,
-            "**When you see it:** {}\n",
-            escape(&side.when_you_see_it)
-        );
-        for (who, advice) in &side.fixes {
-            let _ = writeln!(out, "- **{who}:** {}", escape(advice));
-        }
-        out.push('\n');
-    }
     out.push_str("## When to use which\n\n");
     for point in &view.guidance {
         let _ = writeln!(out, "- {}", escape(point));

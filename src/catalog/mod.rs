@@ -4,6 +4,8 @@
 //! Domain code only: nothing here knows about HTTP serving or terminals.
 
 pub mod constants;
+pub mod guide;
+pub mod headers;
 mod load;
 mod model;
 pub mod protocol;
@@ -13,7 +15,12 @@ mod validate;
 
 pub use crate::text::article_for;
 pub use constants::{ConstantName, Constants, Ecosystem};
-pub use load::{CatalogError, EMBEDDED, EMBEDDED_LIBRARIES, load_embedded, load_from_sources};
+pub use guide::{Destination, GuideAnswer, GuideStep};
+pub use headers::HeaderField;
+pub use load::{
+    CatalogError, EMBEDDED, EMBEDDED_LIBRARIES, load_embedded, load_from_sources,
+    load_with_glossary,
+};
 pub use model::{Entry, Example, Fix, Member, Pair, Retry, Sender, Situation, Status};
 pub use protocol::{Class, ClassDef, Kind, Outcome, Protocol};
 pub use reference::SpecRef;
@@ -29,6 +36,10 @@ pub struct Catalog {
     pairs: Vec<Pair>,
     situations: Vec<Situation>,
     ecosystems: Vec<Ecosystem>,
+    /// The header glossary (`data/headers.toml`), by name.
+    headers: Vec<HeaderField>,
+    /// The decision guide (`data/guide.toml`), in data order.
+    guide: Vec<GuideStep>,
 }
 
 /// The entries of one protocol in data-file order, with an index by id.
@@ -111,12 +122,17 @@ impl Catalog {
         pairs: Vec<Pair>,
         situations: Vec<Situation>,
         ecosystems: Vec<Ecosystem>,
+        mut headers: Vec<HeaderField>,
+        guide: Vec<GuideStep>,
     ) -> Catalog {
+        headers.sort_by(|a, b| a.slug.cmp(&b.slug));
         Catalog {
             protocols,
             pairs,
             situations,
             ecosystems,
+            headers,
+            guide,
         }
     }
 

@@ -392,8 +392,22 @@ impl Entry {
         }
     }
 
-    /// "407 Proxy Authentication Required", with the vendor for vendor codes.
+    /// The code as lists show it: "407", and "EDE 18" for an Extended DNS
+    /// Error, which shares its numbers with the RCODEs.
+    pub fn display_code(&self) -> String {
+        match self.kind {
+            Some(Kind::Ede) => format!("EDE {}", self.code),
+            _ => self.code.clone(),
+        }
+    }
+
+    /// "407 Proxy Authentication Required", with the vendor for vendor codes;
+    /// Extended DNS Errors say so ("EDE 0 Other Error"), so that they never
+    /// read as the RCODE of the same number ("0 NoError").
     pub fn title(&self) -> String {
+        if self.kind == Some(Kind::Ede) {
+            return format!("{} {}", self.display_code(), self.phrase);
+        }
         match &self.vendor {
             Some(v) => format!("{} {} ({v})", self.code, self.phrase),
             None if self.phrase.is_empty() => self.code.clone(),

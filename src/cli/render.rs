@@ -101,6 +101,13 @@ pub fn card(out: &mut impl Write, catalog: &Catalog, e: &Entry) -> io::Result<()
             writeln!(out, "  {n}")?;
         }
     }
+    let confused = crate::compare::confusions(catalog, e);
+    if !confused.is_empty() {
+        heading(out, "Often confused with")?;
+        for c in confused {
+            para(out, "  ", &format!("{}: {}", c.label, c.reason))?;
+        }
+    }
     for r in crate::relations::relations_of(catalog, e) {
         heading(out, &r.title)?;
         for o in r.entries {

@@ -484,7 +484,7 @@ fn related_pairs(e: &Entry) -> Vec<String> {
         .iter()
         .filter_map(|id| catalog().get(e.protocol, id))
         .take(3)
-        .map(|r| format!("{} vs {}", e.label(), r.label()))
+        .map(|r| compare::pair_label(e, r))
         .collect()
 }
 

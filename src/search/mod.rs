@@ -47,6 +47,90 @@ pub enum MatchKind {
     Fuzzy,
 }
 
+impl MatchKind {
+    /// Why a result matched, in words a results list can show after
+    /// "Matched:".
+    pub fn reason(self) -> &'static str {
+        match self {
+            MatchKind::Code => "the code",
+            MatchKind::CodePrefix => "the start of the code",
+            MatchKind::Class => "the class",
+            MatchKind::Phrase => "the name",
+            MatchKind::Alias => "an older name, a common name or a library constant",
+            MatchKind::Words => "words of the name and its common names",
+            MatchKind::Summary => "words of the one-line summary",
+            MatchKind::Fuzzy => "most of the words",
+        }
+    }
+}
+
+/// What a query that is exactly a code names: one entry, or a code that
+/// several vendors share (`420`), whose page lists every meaning.
+#[derive(Clone, Copy, Debug)]
+pub enum ExactCode<'a> {
+    One(&'a Entry),
+    Shared(Protocol, &'a str),
+}
+
+/// The code a query names exactly, if it names one: a code or id (`404`,
+/// `444-nginx`, `5.7.1`, `X.7.1`), optionally after a protocol name (`smtp
+/// 5.7.1`) or filtered to `protocol`; `dns ede 18` names Extended DNS
+/// Error 18. A bare number means HTTP when HTTP has it, as everywhere.
+/// Names and words are not exact codes: they are searched.
+pub fn exact<'a>(
+    catalog: &'a Catalog,
+    protocol: Option<Protocol>,
+    query: &'a str,
+) -> Option<ExactCode<'a>> {
+    let q = query.trim();
+    let (named, rest) = match q.split_once(char::is_whitespace) {
+        Some((first, rest)) => match Protocol::from_slug(&first.to_ascii_lowercase()) {
+            Some(p) => (Some(p), rest.trim()),
+            None => (None, q),
+        },
+        None => (None, q),
+    };
+    let protocol = match (protocol, named) {
+        (Some(a), Some(b)) if a != b => return None,
+        (a, b) => a.or(b),
+    };
+    let ede = rest
+        .strip_prefix("ede ")
+        .or_else(|| rest.strip_prefix("EDE "))
+        .map(str::trim);
+    if let Some(n) = ede {
+        if protocol.is_some_and(|p| p != Protocol::Dns) || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        return catalog
+            .protocol(Protocol::Dns)?
+            .entries
+            .iter()
+            .find(|e| e.kind == Some(crate::catalog::Kind::Ede) && e.code == n)
+            .map(ExactCode::One);
+    }
+    let code_like = !rest.is_empty()
+        && rest.len() <= 16
+        && rest.chars().any(|c| c.is_ascii_digit())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if !code_like {
+        return None;
+    }
+    let found = catalog.lookup(protocol, rest).entries;
+    let first = *found.first()?;
+    let same = |e: &Entry| e.code.eq_ignore_ascii_case(rest) || e.id.eq_ignore_ascii_case(rest);
+    if !found.iter().all(|e| same(e)) {
+        return None;
+    }
+    Some(if found.len() == 1 {
+        ExactCode::One(first)
+    } else {
+        ExactCode::Shared(first.protocol, rest)
+    })
+}
+
 /// One ranked result.
 #[derive(Clone, Debug, Serialize)]
 pub struct Hit<'a> {
@@ -156,10 +240,34 @@ impl<'a> SearchIndex<'a> {
                 None => c,
             });
         }
+        // `5.7.1` is the registered X.7.1 read in class 5: show that code.
+        if let Some(variant) = self.enhanced_variant(protocol, &rest) {
+            for h in hits.iter_mut() {
+                if h.matched == MatchKind::Code
+                    && variant.base_id.as_deref() == Some(h.entry.id.as_str())
+                {
+                    h.entry = variant;
+                }
+            }
+        }
         outcome.total = hits.len();
         hits.truncate(limit);
         outcome.results = hits;
         outcome
+    }
+
+    /// The SMTP enhanced code read in a class that `query` is (`5.7.1`).
+    fn enhanced_variant(&self, protocol: Option<Protocol>, query: &str) -> Option<&'a Entry> {
+        if protocol.is_some_and(|p| p != Protocol::Smtp) {
+            return None;
+        }
+        let q = query.trim();
+        if !q.starts_with(['2', '4', '5']) || q.split('.').count() != 3 {
+            return None;
+        }
+        self.catalog
+            .get(Protocol::Smtp, q)
+            .filter(|e| e.base_id.is_some())
     }
 
     fn in_scope(&self, protocol: Option<Protocol>, i: usize) -> bool {
@@ -263,7 +371,11 @@ impl<'a> SearchIndex<'a> {
                 };
                 (600 + exact * 10 + coverage + contiguous, MatchKind::Phrase)
             } else if all_text.has(i) {
-                if item.aliases.iter().any(|a| a.contains(&folded_query)) {
+                if item
+                    .aliases
+                    .iter()
+                    .any(|a| contains_words(a, &folded_query))
+                {
                     (560, MatchKind::Alias)
                 } else {
                     (500 + alias_coverage(item, &tokens), MatchKind::Words)
@@ -356,7 +468,9 @@ impl<'a> SearchIndex<'a> {
             text: Bits::empty(n),
             any: Bits::empty(n),
         };
-        let prefix = token.chars().count() >= 2;
+        // A word with a digit is part of a code: `5.7.1` is not the start
+        // of `5.7.10`.
+        let prefix = token.chars().count() >= 2 && !token.chars().any(|c| c.is_ascii_digit());
         let range = self
             .tables
             .text_words
@@ -515,6 +629,20 @@ impl<'a> SearchIndex<'a> {
     }
 }
 
+/// Whether `words` (folded text) holds `part` as whole words, or, when
+/// `part` has no digit, as the start of a word (`rate lim` in `rate
+/// limited`); a code is never found inside a longer one.
+fn contains_words(words: &str, part: &str) -> bool {
+    if !part.chars().any(|c| c.is_ascii_digit()) {
+        return words.contains(part);
+    }
+    words.match_indices(part).any(|(i, _)| {
+        let before = words[..i].chars().next_back();
+        let after = words[i + part.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
+}
+
 /// The query's words without repeats, in order, at most [`MAX_QUERY_WORDS`].
 fn distinct(tokens: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -586,6 +714,15 @@ pub struct SearchJson<'a> {
 pub struct JsonHit<'a> {
     pub score: u32,
     pub matched: MatchKind,
+    /// `matched` in words ("the code", "an older name, ...").
+    pub why: &'static str,
+    /// The code as lists show it: `code`, or `EDE 18` for an Extended DNS
+    /// Error, which shares its numbers with the RCODEs.
+    pub display_code: String,
+    /// The site path of the code's page, where a web surface answers
+    /// (`/http/407`); absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html_url: Option<String>,
     #[serde(flatten)]
     pub entry: crate::catalog::EntryRef<'a>,
 }
@@ -603,6 +740,9 @@ impl<'a> From<&'a SearchOutcome<'a>> for SearchJson<'a> {
                 .map(|h| JsonHit {
                     score: h.score,
                     matched: h.matched,
+                    why: h.matched.reason(),
+                    display_code: h.entry.display_code(),
+                    html_url: None,
                     entry: h.entry.into(),
                 })
                 .collect(),

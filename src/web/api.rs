@@ -42,7 +42,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         super::live::retry::retry,
         super::live::upload::upload,
         super::live::negotiation::document,
-        super::live::negotiation::accept_body
+        super::live::negotiation::accept_body,
+        super::glossary::api_headers
     ),
     components(schemas(ErrorBody))
 )]
@@ -316,7 +317,10 @@ pub async fn search_codes(
         )));
     }
     let outcome = search::index().search(q, params.limit.0);
-    let body = SearchJson::from(&outcome);
+    let mut body = SearchJson::from(&outcome);
+    for (json, hit) in body.results.iter_mut().zip(&outcome.results) {
+        json.html_url = Some(routes::entry(hit.entry));
+    }
     Ok(([(header::CACHE_CONTROL, "no-cache")], axum::Json(body)).into_response())
 }
 

@@ -19,6 +19,9 @@ pub mod cors;
 pub mod embed;
 pub mod error;
 pub mod explain;
+pub mod glossary;
+pub mod guide;
+pub mod indexes;
 pub mod layers;
 pub mod live;
 pub mod pages;
@@ -155,8 +158,15 @@ fn pages(state: &State) -> Router<State> {
         )
         .typed_get(pages::situations_index)
         .typed_get(pages::situation_page)
-        .typed_get(pages::protocol_index)
-        .typed_get(pages::class_index)
+        .typed_get(indexes::protocol_index)
+        .typed_get(indexes::class_index)
+        .typed_get(indexes::filtered_index)
+        .typed_get(indexes::cheat_sheet)
+        .typed_get(glossary::headers_index)
+        .typed_get(glossary::header_page)
+        .typed_get(guide::guide_start)
+        .typed_get(guide::guide_step)
+        .typed_get(guide::guide_outcome)
         .route(routes::CodePage::PATH, get(pages::code_page))
         .route(routes::EdePage::PATH, get(pages::ede_page))
         .typed_get(embed::gallery)
@@ -195,6 +205,7 @@ fn api(state: &State) -> Router<State> {
         .typed_get(api::protocols)
         .typed_get(api::search_codes)
         .typed_get(api::full_catalog)
+        .typed_get(glossary::api_headers)
         .route(routes::ApiCompare::PATH, get(api::compare_codes))
         .route(routes::ApiCompareCross::PATH, get(api::compare_cross))
         .typed_get(api::codes)

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::cache::Cacheable;
 use super::error::{WebError, shorten};
-use super::resolve::{Code, Compared, PairPath, Query, protocol_of};
+use super::resolve::{Code, Compared, PairPath, Query};
 use super::routes::{self, Surface};
 use super::views::{self, *};
 use crate::catalog::{Catalog, Entry, Protocol, catalog};
@@ -128,132 +128,11 @@ pub fn pair_links(catalog: &Catalog, entry: Option<&Entry>) -> Vec<Link> {
             let (a, b) = compare::canonical_order(a, b);
             Some(Link {
                 href: compare_href(a, b),
-                label: format!("{} {} vs {}", a.protocol.name(), a.code, b.code),
+                label: compare::pair_label(a, b),
                 text: p.rule.clone(),
             })
         })
         .collect()
-}
-
-pub async fn protocol_index(
-    path: routes::ProtocolIndex,
-    State(state): State<Arc<AppState>>,
-) -> Result<Response, WebError> {
-    let p = protocol_of(&path.protocol)?;
-    cached(routes::ProtocolIndex::of(p), &listing(&state, p, None)?)
-}
-
-pub async fn class_index(
-    path: routes::ClassIndex,
-    State(state): State<Arc<AppState>>,
-) -> Result<Response, WebError> {
-    let p = protocol_of(&path.protocol)?;
-    let class = path.class;
-    let codes = catalog()
-        .protocol(p)
-        .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    if codes.class(&class).is_none() {
-        return Err(WebError::not_found(format!(
-            "{} has no class “{}”.",
-            p.name(),
-            shorten(&class)
-        )));
-    }
-    cached(
-        routes::ClassIndex::of(p, &class),
-        &listing(&state, p, Some(&class))?,
-    )
-}
-
-fn listing(state: &AppState, p: Protocol, class: Option<&str>) -> Result<ListingPage, WebError> {
-    let catalog = catalog();
-    let codes = catalog
-        .protocol(p)
-        .ok_or_else(|| WebError::not_found("unknown protocol"))?;
-    let keys: Vec<(String, String)> = codes
-        .classes()
-        .into_iter()
-        .map(|(c, _)| (c.key.clone(), c.label()))
-        .collect();
-    // Groups in order of their sort key: classes, then kinds and subjects.
-    let mut grouped: Vec<(String, String, Vec<Row>)> = Vec::new();
-    for e in &codes.entries {
-        if class.is_some_and(|c| e.class.as_ref().is_none_or(|k| k.key != c)) {
-            continue;
-        }
-        let (key, title) = views::group_of(e);
-        match grouped.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, rows)) => rows.push(row(e)),
-            None => grouped.push((key, title, vec![row(e)])),
-        }
-    }
-    grouped.sort_by(|a, b| a.0.cmp(&b.0));
-    let groups: Vec<Group> = grouped
-        .into_iter()
-        .map(|(_, title, rows)| Group {
-            title,
-            intro: String::new(),
-            rows,
-        })
-        .collect();
-    let count: usize = groups.iter().map(|g| g.rows.len()).sum();
-    let (path, heading, intro, mut crumbs) = match class {
-        None => (
-            routes::ProtocolIndex::of(p).to_string(),
-            format!("{} {}s", p.name(), p.code_noun()),
-            protocol_intro(p, count),
-            vec![
-                ("Home".to_string(), routes::Home.to_string()),
-                (p.name().to_string(), String::new()),
-            ],
-        ),
-        Some(c) => {
-            let label = keys
-                .iter()
-                .find(|(k, _)| k == c)
-                .map(|(_, l)| l.clone())
-                .unwrap_or_default();
-            (
-                routes::ClassIndex::of(p, c).to_string(),
-                format!("{} {label}", p.name()),
-                format!("The {count} {} {}s of class {c}.", p.name(), p.code_noun()),
-                vec![
-                    ("Home".to_string(), routes::Home.to_string()),
-                    (
-                        p.name().to_string(),
-                        routes::ProtocolIndex::of(p).to_string(),
-                    ),
-                ],
-            )
-        }
-    };
-    crumbs.extend(class.map(|c| (c.to_string(), String::new())));
-    let mut head = Head::new(
-        catalog,
-        &state.base_url,
-        &path,
-        format!("{heading} — statusatlas"),
-        intro.clone(),
-    );
-    head.section = p.slug();
-    let page = ListingPage {
-        head,
-        crumbs,
-        heading,
-        intro,
-        classes: keys
-            .iter()
-            .map(|(k, l)| {
-                (
-                    routes::ClassIndex::of(p, k).to_string(),
-                    l.clone(),
-                    class == Some(k.as_str()),
-                )
-            })
-            .collect(),
-        groups,
-    };
-    Ok(page)
 }
 
 /// `/http/407`: a symbolic name or a shared vendor code answers with the
@@ -315,21 +194,14 @@ fn code_view(state: &AppState, catalog: &Catalog, e: &Entry, meanings: &[&Entry]
         .filter_map(|id| catalog.get(e.protocol, id))
         .map(entry_link)
         .collect();
-    let mut comparisons = pair_links(catalog, Some(e));
-    for r in e
-        .related
-        .iter()
-        .filter_map(|id| catalog.get(e.protocol, id))
-    {
-        let href = compare_href(e, r);
-        if !comparisons.iter().any(|l| l.href == href) {
-            comparisons.push(Link {
-                href,
-                label: format!("{} vs {}", e.code, r.code),
-                text: r.phrase.clone(),
-            });
-        }
-    }
+    let comparisons: Vec<Link> = compare::confusions(catalog, e)
+        .into_iter()
+        .map(|c| Link {
+            href: compare_href(e, c.other),
+            label: c.label,
+            text: c.reason,
+        })
+        .collect();
     CodePage {
         head,
         crumbs: crumbs_for(e),
@@ -354,6 +226,7 @@ fn code_view(state: &AppState, catalog: &Catalog, e: &Entry, meanings: &[&Entry]
             .map(|m| entry_link(m))
             .collect(),
         picker: picker(catalog, e),
+        headers: super::glossary::header_links(catalog, &e.headers),
         embed: views::snippets_for_code(base, e),
         live: live_base
             .filter(|_| e.protocol == Protocol::Http)
@@ -449,6 +322,19 @@ pub async fn compare_page<P: PairPath>(
         ],
         cmp: views::comparison(&c, ""),
         embed: views::snippets_for_pair(&state.base_url, a, b),
+        change: ChangePicker {
+            action: routes::ComparePicker.to_string(),
+            protocol: a.protocol.slug(),
+            protocol_b: if a.protocol == b.protocol {
+                ""
+            } else {
+                b.protocol.slug()
+            },
+            label_a: format!("First code ({})", a.protocol.name()),
+            label_b: format!("Second code ({})", b.protocol.name()),
+            a: views::picker_options(catalog, a),
+            b: views::picker_options(catalog, b),
+        },
     };
     Ok(Cacheable::mark(canonical, html(&page)?))
 }
@@ -463,16 +349,32 @@ pub async fn compare_picker(
             "Choose a protocol and two codes to compare.",
         ));
     }
-    let pair = super::resolve::Pair::resolve(
-        Surface::Page,
-        "",
-        &q.protocol,
-        &format!("{}-vs-{}", q.a, q.b),
-        None,
-    )?;
+    let across = !q.protocol_b.is_empty() && q.protocol_b != q.protocol;
+    let pair = if across {
+        super::resolve::Pair::resolve(
+            Surface::Page,
+            "",
+            &q.protocol,
+            &format!("{}-vs-{}", q.a, q.protocol_b),
+            Some(&q.b),
+        )?
+    } else {
+        super::resolve::Pair::resolve(
+            Surface::Page,
+            "",
+            &q.protocol,
+            &format!("{}-vs-{}", q.a, q.b),
+            None,
+        )?
+    };
     Ok(Redirect::to(&pair.canonical_on(Surface::Page)).into_response())
 }
 
+/// The search page. An exact code (`404`, `smtp 5.7.1`, `dns ede 18`)
+/// answers 303 to its page; otherwise ranked results, each saying why it
+/// matched, in one protocol when `protocol` is given; an empty query shows
+/// how to search, and a query that matches nothing says so with
+/// suggestions rather than showing unrelated codes.
 pub async fn search_page(
     _: routes::Search,
     State(state): State<Arc<AppState>>,
@@ -483,7 +385,26 @@ pub async fn search_page(
             .take(search::MAX_QUERY_CHARS)
             .collect::<String>();
     let catalog = catalog();
-    let outcome = search::index().search(&query, 50);
+    if let Some(target) = search::exact(catalog, q.protocol, &query) {
+        let to = match target {
+            search::ExactCode::One(e) => entry_href(e),
+            search::ExactCode::Shared(p, code) => routes::CodePage {
+                protocol: p.slug().into(),
+                code: code.to_string(),
+            }
+            .to_string(),
+        };
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let scoped = match q.protocol {
+        Some(p) if !query.trim().is_empty() => format!("{} {query}", p.slug()),
+        _ => query.clone(),
+    };
+    let outcome = if query.trim().is_empty() {
+        search::index().search("", 1)
+    } else {
+        search::index().search(&scoped, 50)
+    };
     let mut head = Head::new(
         catalog,
         &state.base_url,
@@ -496,6 +417,30 @@ pub async fn search_page(
         "Search every status code by number, class, name or words.".into(),
     );
     head.query = query.clone();
+    let examples = [
+        ("404", "a code"),
+        ("smtp 5.7.1", "a code of one protocol"),
+        ("40", "the start of a code"),
+        ("4xx", "a class"),
+        ("too many requests", "words of the name"),
+        ("Request Entity Too Large", "an older name"),
+        ("rate limited", "what happened"),
+        ("http.StatusTeapot", "a library constant"),
+        ("nxdomain", "a name from a tool's output"),
+    ]
+    .into_iter()
+    .map(|(q, why)| Link {
+        href: routes::with_query(
+            routes::Search,
+            &routes::SearchQuery {
+                q: q.into(),
+                protocol: None,
+            },
+        ),
+        label: q.into(),
+        text: why.into(),
+    })
+    .collect();
     let page = SearchPage {
         head,
         heading: if query.trim().is_empty() {
@@ -503,20 +448,50 @@ pub async fn search_page(
         } else {
             format!("Results for “{}”", shorten(&query))
         },
-        summary: match outcome.total {
-            1 => "1 code matches.".into(),
-            n if n > outcome.results.len() => format!(
-                "{n} codes match; the best {} are shown.",
+        summary: match (outcome.total, q.protocol) {
+            (1, None) => "1 code matches.".into(),
+            (1, Some(p)) => format!("1 {} code matches.", p.name()),
+            (n, p) if n > outcome.results.len() => format!(
+                "{n} {}codes match; the best {} are shown.",
+                p.map_or(String::new(), |p| format!("{} ", p.name())),
                 outcome.results.len()
             ),
-            n => format!("{n} codes match."),
+            (n, p) => format!(
+                "{n} {}codes match.",
+                p.map_or(String::new(), |p| format!("{} ", p.name()))
+            ),
         },
         did_you_mean: outcome.did_you_mean.as_ref().map(|d| {
-            let query = routes::SearchQuery { q: d.clone() };
+            let query = routes::SearchQuery {
+                q: d.clone(),
+                protocol: None,
+            };
             (d.clone(), routes::with_query(routes::Search, &query))
         }),
+        protocols: catalog
+            .protocols()
+            .map(|p| {
+                (
+                    p.protocol.slug(),
+                    p.protocol.name(),
+                    Some(p.protocol) == q.protocol,
+                )
+            })
+            .collect(),
+        api: routes::ApiSearch.to_string(),
+        examples,
+        explain: routes::Explain.to_string(),
+        guide: routes::Guide.to_string(),
+        searched: !query.trim().is_empty(),
         query,
-        results: outcome.results.iter().map(|h| row(h.entry)).collect(),
+        results: outcome
+            .results
+            .iter()
+            .map(|h| SearchRow {
+                row: row(h.entry),
+                why: h.matched.reason(),
+            })
+            .collect(),
     };
     let body = page
         .render()

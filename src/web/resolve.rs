@@ -190,8 +190,8 @@ impl Pair {
                 .filter_map(|id| catalog.get(pa, id))
                 .map(|r| super::error::Suggestion {
                     href: routes::comparison_on(suggest, ea, r),
-                    label: format!("{} vs {}", ea.code, r.code),
-                    text: r.phrase.clone(),
+                    label: compare::pair_label(ea, r),
+                    text: compare::pair_reason(catalog, ea, r),
                 })
                 .collect();
             return Err(e);

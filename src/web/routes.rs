@@ -80,6 +80,12 @@ static_paths! {
     LiveUpload "/upload"
     /// Live: content negotiation (406 on `Accept`, 415 on `Content-Type`).
     LiveNegotiate "/negotiate"
+    /// The header glossary: every header field a code is defined with.
+    HeadersIndex "/headers/"
+    /// The first question of "Which code should I return?".
+    Guide "/guide/"
+    /// The header glossary as JSON.
+    ApiHeaders "/api/v1/headers"
 }
 
 /// The API reference page is this path with a slash; the explorer
@@ -100,6 +106,18 @@ typed_paths! {
     ProtocolIndex "/{protocol}/" { protocol }
     /// `/http/4xx/`: the codes of one class.
     ClassIndex "/{protocol}/{class}/" { protocol, class }
+    /// `/http/4xx/vendor/`: the codes of one class, registered or vendor
+    /// codes only ([`Registration`]). `/http/vendor/` is a [`ClassIndex`]
+    /// whose class is the registration word.
+    FilteredIndex "/{protocol}/{class}/{registration}/" { protocol, class, registration }
+    /// `/http/cheat-sheet`: every code of a protocol on one printable page.
+    CheatSheet "/{protocol}/cheat-sheet" { protocol }
+    /// `/headers/retry-after`: one header field of the glossary.
+    HeaderPage "/headers/{name}" { name }
+    /// `/guide/client-error`: one question of the decision guide.
+    GuideStep "/guide/{step}" { step }
+    /// `/guide/client-error/404`: where an answer of a step ends, with why.
+    GuideOutcome "/guide/{step}/{code}" { step, code }
     /// `/http/407`, `/grpc/not-found`, `/smtp/5.7.1`: one code by code, id or name.
     CodePage "/{protocol}/{code}" { protocol, code }
     /// `/dns/ede/18`: Extended DNS Errors have a number space of their own.
@@ -184,13 +202,19 @@ pub struct UploadQuery {
 }
 
 /// `?q=` of the search page.
+/// `?q=&protocol=` of the search page: what to look for, and the protocol
+/// to look in (every protocol when absent or empty; an unknown one is
+/// refused with 400).
 #[derive(Deserialize, Serialize, Default, Debug)]
 pub struct SearchQuery {
     #[serde(default)]
     pub q: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<Protocol>,
 }
 
-/// `?protocol=&a=&b=` of the compare picker.
+/// `?protocol=&a=&b=&protocol_b=` of the compare picker: two codes of one
+/// protocol, or with `protocol_b` a gRPC code and the HTTP status it maps to.
 #[derive(Deserialize, Default, Debug)]
 pub struct PickerQuery {
     #[serde(default)]
@@ -199,6 +223,42 @@ pub struct PickerQuery {
     pub a: String,
     #[serde(default)]
     pub b: String,
+    #[serde(default)]
+    pub protocol_b: String,
+}
+
+/// The second filter of a protocol index: registered codes (the registry's,
+/// or the protocol's own list) or vendor codes only.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registration {
+    /// Codes of the registry (or the protocol's own list).
+    #[serde(rename = "registered")]
+    Registered,
+    /// Codes a vendor defined for its own products (nginx 444).
+    #[serde(rename = "vendor")]
+    Vendor,
+}
+
+impl Registration {
+    pub const ALL: [Registration; 2] = [Registration::Registered, Registration::Vendor];
+
+    /// The word of its URL segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Registered => "registered",
+            Registration::Vendor => "vendor",
+        }
+    }
+
+    /// The filter a URL segment names, if it names one.
+    pub fn from_segment(s: &str) -> Option<Registration> {
+        Registration::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether `e` passes the filter.
+    pub fn admits(self, e: &Entry) -> bool {
+        (e.status == crate::catalog::Status::Unofficial) == (self == Registration::Vendor)
+    }
 }
 
 /// Words a query field accepts, one enum per field: each parses its
@@ -371,6 +431,88 @@ impl ClassIndex {
             class: class.into(),
         }
     }
+}
+
+/// A protocol index, filtered by class and by registration or not:
+/// `/http/`, `/http/4xx/`, `/http/vendor/`, `/http/4xx/vendor/`.
+pub fn index(p: Protocol, class: Option<&str>, registration: Option<Registration>) -> String {
+    match (class, registration) {
+        (None, None) => ProtocolIndex::of(p).to_string(),
+        (Some(c), None) => ClassIndex::of(p, c).to_string(),
+        (None, Some(r)) => ClassIndex::of(p, r.as_str()).to_string(),
+        (Some(c), Some(r)) => FilteredIndex {
+            protocol: p.slug().into(),
+            class: c.into(),
+            registration: r.as_str().into(),
+        }
+        .to_string(),
+    }
+}
+
+impl CheatSheet {
+    /// The cheat sheet of `p`.
+    pub fn of(p: Protocol) -> CheatSheet {
+        CheatSheet {
+            protocol: p.slug().into(),
+        }
+    }
+}
+
+impl HeaderPage {
+    /// The glossary page of `h`.
+    pub fn of(h: &crate::catalog::HeaderField) -> HeaderPage {
+        HeaderPage {
+            name: h.slug.clone(),
+        }
+    }
+}
+
+/// The page of a guide step; the first step's is [`Guide`].
+pub fn guide_step(id: &str) -> String {
+    if id == crate::catalog::guide::START {
+        Guide.to_string()
+    } else {
+        GuideStep { step: id.into() }.to_string()
+    }
+}
+
+/// The page where an answer of step `step` ends at `code`.
+pub fn guide_outcome(step: &str, code: &str) -> String {
+    GuideOutcome {
+        step: step.into(),
+        code: code.into(),
+    }
+    .to_string()
+}
+
+/// Whether a protocol has both registered and vendor codes, so that the
+/// registration filter means something.
+pub fn has_vendor_codes(p: &crate::catalog::ProtocolCodes) -> bool {
+    Registration::ALL
+        .iter()
+        .all(|r| p.entries.iter().any(|e| r.admits(e)))
+}
+
+/// Every filtered listing of a protocol that lists at least one code:
+/// (class, registration) beyond the plain protocol and class indexes.
+pub fn filtered_listings(p: &crate::catalog::ProtocolCodes) -> Vec<(Option<String>, Registration)> {
+    if !has_vendor_codes(p) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for r in Registration::ALL {
+        out.push((None, r));
+        for c in classes(p) {
+            let any = p
+                .entries
+                .iter()
+                .any(|e| r.admits(e) && e.class.as_ref().is_some_and(|k| k.key == c));
+            if any {
+                out.push((Some(c.to_string()), r));
+            }
+        }
+    }
+    out
 }
 
 impl Situation {
@@ -551,7 +693,8 @@ pub fn comparisons(catalog: &Catalog) -> Vec<(&Entry, &Entry)> {
 }
 
 /// Every page path of the site, in a stable order: home, situations,
-/// protocol and class indexes, code pages, then every comparison. The
+/// protocol, class and filtered indexes, cheat sheets, code pages, the
+/// header glossary, the decision guide, then every comparison. The
 /// sitemap lists exactly these.
 pub fn pages(catalog: &Catalog) -> Vec<String> {
     let mut paths = vec![Home.to_string(), Situations.to_string()];
@@ -568,8 +711,28 @@ pub fn pages(catalog: &Catalog) -> Vec<String> {
                 .into_iter()
                 .map(|c| ClassIndex::of(p.protocol, c).to_string()),
         );
+        paths.extend(
+            filtered_listings(p)
+                .into_iter()
+                .map(|(c, r)| index(p.protocol, c.as_deref(), Some(r))),
+        );
+        paths.push(CheatSheet::of(p.protocol).to_string());
         paths.extend(p.entries.iter().chain(&p.variants).map(entry));
     }
+    paths.push(HeadersIndex.to_string());
+    paths.extend(
+        catalog
+            .headers()
+            .iter()
+            .map(|h| HeaderPage::of(h).to_string()),
+    );
+    paths.extend(catalog.guide().iter().map(|s| guide_step(&s.id)));
+    paths.extend(
+        catalog
+            .guide_outcomes()
+            .into_iter()
+            .filter_map(|(s, a)| Some(guide_outcome(&s.id, a.code.as_deref()?))),
+    );
     paths.extend(
         comparisons(catalog)
             .into_iter()
@@ -591,6 +754,7 @@ pub fn data_only(catalog: &Catalog, assets: &[&str]) -> Vec<String> {
         OpenApiJson.to_string(),
         ApiProtocols.to_string(),
         ApiCatalog.to_string(),
+        ApiHeaders.to_string(),
     ]);
     paths.extend(assets.iter().map(|a| Asset::of(a).to_string()));
     for p in catalog.protocols() {

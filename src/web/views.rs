@@ -152,7 +152,7 @@ pub fn row(e: &Entry) -> Row {
     Row {
         href: entry_href(e),
         protocol: e.protocol.name(),
-        code: e.code.clone(),
+        code: e.display_code(),
         phrase: e.phrase.clone(),
         summary: e.summary.clone(),
         tone: tone(e),
@@ -193,6 +193,9 @@ pub struct CardView {
     /// (library label, every name with its versions, current first); filled
     /// for embeds only, since code pages show the fuller constants table.
     pub constants: Vec<(String, String)>,
+    /// (label, href of the comparison, reason) of the codes this one is
+    /// often confused with (see `compare::confusions`).
+    pub confused: Vec<(String, String, String)>,
 }
 
 pub fn card(e: &Entry, base: &str) -> CardView {
@@ -224,6 +227,10 @@ pub fn card(e: &Entry, base: &str) -> CardView {
         facts: compare::entry_facts(e),
         tone: tone(e),
         constants: Vec::new(),
+        confused: compare::confusions(crate::catalog::catalog(), e)
+            .into_iter()
+            .map(|c| (c.label, compare_href(e, c.other), c.reason))
+            .collect(),
     }
 }
 
@@ -253,9 +260,23 @@ pub struct SideView {
     pub phrase: String,
     pub tone: String,
     pub href: String,
+    pub summary: String,
     pub description: String,
     pub when_you_see_it: String,
     pub fixes: Vec<(&'static str, String)>,
+}
+
+/// One row of the side-by-side table of a comparison: an aspect, what each
+/// code says to it, and whether the two differ (highlighted rows). Prose
+/// rows (what it means, when you see it, how to fix it) always differ.
+pub struct AcrossRow {
+    pub aspect: String,
+    pub a: String,
+    pub b: String,
+    pub differs: bool,
+    /// A row of prose (meaning, when you see it, advice) rather than a
+    /// fact; embeds of the default size leave these out.
+    pub prose: bool,
 }
 
 pub struct ComparisonView {
@@ -265,9 +286,10 @@ pub struct ComparisonView {
     pub protocol_name: &'static str,
     pub a: SideView,
     pub b: SideView,
-    pub sides: Vec<SideView>,
     pub overview: String,
     pub curated: Option<(String, String)>,
+    /// Every aspect with both codes side by side, with the code page's labels.
+    pub rows: Vec<AcrossRow>,
     pub facts: Vec<compare::FactRow>,
     pub guidance: Vec<String>,
 }
@@ -278,20 +300,66 @@ fn side(e: &Entry) -> SideView {
         phrase: e.phrase.clone(),
         tone: tone(e),
         href: entry_href(e),
+        summary: e.summary.clone(),
         description: e.description.clone(),
         when_you_see_it: e.when_you_see_it.clone(),
         fixes: fixes(e),
     }
 }
 
+/// Advice that a side does not give for an audience.
+pub const NO_ADVICE: &str = "—";
+
+/// The side-by-side rows: the one-line summary, the code card's prose
+/// sections under the same headings, advice per audience, then the facts.
+pub fn across_rows(a: &SideView, b: &SideView, facts: &[compare::FactRow]) -> Vec<AcrossRow> {
+    let prose = |aspect: &str, x: &str, y: &str| AcrossRow {
+        aspect: aspect.to_string(),
+        a: x.to_string(),
+        b: y.to_string(),
+        differs: x != y,
+        prose: true,
+    };
+    let mut rows = vec![
+        prose("In one line", &a.summary, &b.summary),
+        prose("What it means", &a.description, &b.description),
+        prose("When you see it", &a.when_you_see_it, &b.when_you_see_it),
+    ];
+    for who in ["Client", "Server", "Operator"] {
+        let advice = |s: &SideView| {
+            s.fixes
+                .iter()
+                .find(|(w, _)| *w == who)
+                .map_or(NO_ADVICE.to_string(), |(_, t)| t.clone())
+        };
+        let (x, y) = (advice(a), advice(b));
+        if x != NO_ADVICE || y != NO_ADVICE {
+            rows.push(prose(
+                &format!("How to fix it: {}", who.to_lowercase()),
+                &x,
+                &y,
+            ));
+        }
+    }
+    rows.extend(facts.iter().map(|f| AcrossRow {
+        aspect: f.fact.to_string(),
+        a: f.a.clone(),
+        b: f.b.clone(),
+        differs: f.differs,
+        prose: false,
+    }));
+    rows
+}
+
 pub fn comparison(c: &Comparison, base: &str) -> ComparisonView {
+    let (a, b) = (side(c.a), side(c.b));
     ComparisonView {
         base: base.to_string(),
         protocol: c.a.protocol.slug(),
         protocol_name: c.a.protocol.name(),
-        a: side(c.a),
-        b: side(c.b),
-        sides: vec![side(c.a), side(c.b)],
+        rows: across_rows(&a, &b, &c.facts),
+        a,
+        b,
         overview: c.overview.clone(),
         curated: c.curated.map(|p| (p.difference.clone(), p.rule.clone())),
         facts: c.facts.clone(),
@@ -379,6 +447,8 @@ pub struct CodePage {
     /// The live flows that show this code at work (`live::flows`), as
     /// curl commands against the live origin.
     pub flows: Vec<crate::web::live::flows::Step>,
+    /// The glossary entries of the headers the code is defined with.
+    pub headers: Vec<Link>,
 }
 
 #[derive(Template)]
@@ -388,24 +458,50 @@ pub struct ComparePage {
     pub crumbs: Crumbs,
     pub cmp: ComparisonView,
     pub embed: Snippets,
+    /// The form that changes either code.
+    pub change: ChangePicker,
 }
 
-pub struct Group {
-    pub title: String,
-    pub intro: String,
-    pub rows: Vec<Row>,
+/// The form on a comparison page that swaps either code: two lists with
+/// the current codes selected, sent to the compare picker, which redirects
+/// to the canonical comparison.
+pub struct ChangePicker {
+    pub action: String,
+    pub protocol: &'static str,
+    /// Set for comparisons across protocols (the second code's protocol).
+    pub protocol_b: &'static str,
+    pub label_a: String,
+    pub label_b: String,
+    /// (id, label, selected)
+    pub a: Vec<(String, String, bool)>,
+    pub b: Vec<(String, String, bool)>,
 }
 
-#[derive(Template)]
-#[template(path = "listing.html")]
-pub struct ListingPage {
-    pub head: Head,
-    pub crumbs: Crumbs,
-    pub heading: String,
-    pub intro: String,
-    /// (href, label, current)
-    pub classes: Vec<(String, String, bool)>,
-    pub groups: Vec<Group>,
+/// The codes of `e`'s protocol with `e` selected, labelled so that no two
+/// read alike (see [`picker_label`]).
+pub fn picker_options(catalog: &Catalog, e: &Entry) -> Vec<(String, String, bool)> {
+    catalog
+        .protocol(e.protocol)
+        .map(|p| {
+            p.entries
+                .iter()
+                .map(|o| (o.id.clone(), picker_label(o), o.id == e.id))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How a code reads in a list of codes: its title, and for DNS the number
+/// space and the registry's long name ("RCODE 0 NoError (No Error)", "EDE 0
+/// Other Error"), so that no two entries of one list read alike (RCODE 9
+/// has two registered meanings, both called NotAuth).
+pub fn picker_label(e: &Entry) -> String {
+    match (e.protocol, e.kind, &e.long_name) {
+        (Protocol::Dns, Some(Kind::Ede), _) => e.title(),
+        (Protocol::Dns, _, Some(long)) => format!("RCODE {} ({long})", e.title()),
+        (Protocol::Dns, _, None) => format!("RCODE {}", e.title()),
+        _ => e.title(),
+    }
 }
 
 #[derive(Template)]
@@ -425,9 +521,26 @@ pub struct SearchPage {
     pub head: Head,
     pub heading: String,
     pub query: String,
+    /// Whether a query was given (an empty one shows how to search).
+    pub searched: bool,
     pub summary: String,
     pub did_you_mean: Option<(String, String)>,
-    pub results: Vec<Row>,
+    /// (slug, name, selected) of the protocol filter.
+    pub protocols: Vec<(&'static str, &'static str, bool)>,
+    /// The JSON API the page's script asks as the reader types.
+    pub api: String,
+    /// Example searches: (search link, the query, what it shows).
+    pub examples: Vec<Link>,
+    /// Where to go when a search finds nothing.
+    pub explain: String,
+    pub guide: String,
+    pub results: Vec<SearchRow>,
+}
+
+/// A search result: the code's row and why it matched.
+pub struct SearchRow {
+    pub row: Row,
+    pub why: &'static str,
 }
 
 #[derive(Template)]
@@ -448,7 +561,7 @@ pub fn picker(catalog: &Catalog, e: &Entry) -> Vec<(String, String)> {
             p.entries
                 .iter()
                 .filter(|o| o.id != e.id)
-                .map(|o| (o.id.clone(), o.title()))
+                .map(|o| (o.id.clone(), picker_label(o)))
                 .collect()
         })
         .unwrap_or_default()

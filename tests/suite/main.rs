@@ -25,4 +25,5 @@ mod sip;
 mod smtp;
 mod support;
 mod urls;
+mod uxpages;
 mod web;

@@ -66,9 +66,18 @@ async fn code_page_has_everything_the_catalog_knows() {
 #[tokio::test]
 async fn listings_show_registry_status_and_vendor() {
     let body = body_text(get("/http/").await).await;
-    assert!(body.contains("unofficial · nginx"));
-    assert!(body.contains("temporary"), "104 is marked temporary");
-    assert!(body.contains("unused"), "306 and 418 are marked unused");
+    assert!(
+        body.contains("<td>nginx</td>"),
+        "vendor codes name their vendor"
+    );
+    assert!(
+        body.contains("<td>registered, temporary</td>"),
+        "104 is marked temporary"
+    );
+    assert!(
+        body.contains("<td>registered, unused</td>"),
+        "306 and 418 are marked unused"
+    );
     let four = body_text(get("/http/4xx/").await).await;
     assert!(four.contains("Client Error") && !four.contains(">503<"));
     assert_eq!(get("/http/9xx/").await.status(), StatusCode::NOT_FOUND);
@@ -407,8 +416,37 @@ fn expected_page_count() -> usize {
             .count();
         n += 1 + classes.len() + p.entries.len() + enhanced * class_digits;
         n += p.entries.len() * (p.entries.len() - 1) / 2;
+        // The cheat sheet, and where a protocol has vendor codes, the
+        // registered and vendor listings, whole and per class that has any.
+        n += 1;
+        let vendor =
+            |e: &&statusatlas::catalog::Entry| e.status == statusatlas::catalog::Status::Unofficial;
+        let kinds: [Vec<&statusatlas::catalog::Entry>; 2] = [
+            p.entries.iter().filter(|e| !vendor(e)).collect(),
+            p.entries.iter().filter(vendor).collect(),
+        ];
+        if kinds.iter().all(|k| !k.is_empty()) {
+            for k in &kinds {
+                let mut with: Vec<&str> = k
+                    .iter()
+                    .filter_map(|e| e.class.as_ref().map(|c| c.key.as_str()))
+                    .collect();
+                with.sort();
+                with.dedup();
+                n += 1 + with.len();
+            }
+        }
     }
     n += 1 + catalog().situations().len();
+    // The header glossary and the decision guide (steps and outcomes).
+    n += 1 + catalog().headers().len();
+    n += catalog().guide().len();
+    n += catalog()
+        .guide()
+        .iter()
+        .flat_map(|s| &s.answers)
+        .filter(|a| a.code.is_some())
+        .count();
     n + catalog().protocol(Protocol::Grpc).unwrap().entries.len()
 }
 
