@@ -199,7 +199,7 @@ fn pair_labels_name_codes_as_people_do_in_canonical_order() {
 async fn often_confused_lists_read_by_name_and_always_give_the_reason() {
     let html = page("/grpc/14").await;
     let section = html
-        .split("<h2>Often confused with</h2>")
+        .split("id=\"confused\">Often confused with</h2>")
         .nth(1)
         .expect("gRPC 14 has confusions")
         .split("</section>")
@@ -213,7 +213,7 @@ async fn often_confused_lists_read_by_name_and_always_give_the_reason() {
     for p in [Protocol::Http, Protocol::Grpc, Protocol::Dns, Protocol::Sip] {
         for e in catalog().protocol(p).unwrap().entries.iter().take(12) {
             let html = page(&statusatlas::web::routes::entry(e)).await;
-            let Some(section) = html.split("<h2>Often confused with</h2>").nth(1) else {
+            let Some(section) = html.split("id=\"confused\">Often confused with</h2>").nth(1) else {
                 continue;
             };
             let section = section.split("</section>").next().unwrap();
