@@ -1,5 +1,26 @@
-//! The catalog of status codes: the data files in `data/` parsed once into a
-//! process-wide value and validated before anything uses it.
+//! The catalog of status codes: the data files in `data/`, validated and
+//! prebuilt by the build script, and read into a process-wide value on first
+//! use.
+//!
+//! Why a prebuilt form: parsing ~850 KB of TOML and checking it against the
+//! registries took about 15 ms of every process, most of a command-line
+//! lookup. `build.rs` compiles these same modules (with `#[path]`), runs
+//! [`load_embedded`] on the data files, fails the build listing every
+//! problem, and writes the validated catalog with postcard, a compact serde
+//! format; a process decodes it in well under a millisecond (bench/lib
+//! measures both). Generated Rust statics would cost nothing at run time,
+//! but they need `&'static str` and slices in place of the `String`s and
+//! `Vec`s that the rest of the program and the TOML loader use, and a
+//! megabyte of generated literals to type-check on every library build;
+//! rkyv's zero-copy form needs archived types throughout. The loader and the
+//! validation stay library functions that the tests also run.
+//!
+//! The modules here are compiled twice: into the library, where the build
+//! script sets the `prebuilt_catalog` cfg, and into the build script, without
+//! it. Everything that only the library needs (OpenAPI schemas, the JSON
+//! shape that leaves out absent fields, the decoded static) is behind that
+//! cfg, so the build script's serialisation writes every field, as postcard
+//! requires.
 //!
 //! Domain code only: nothing here knows about HTTP serving or terminals.
 
@@ -19,11 +40,10 @@ pub use protocol::{Class, ClassDef, Kind, Outcome, Protocol};
 pub use reference::SpecRef;
 pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use serde::{Deserialize, Serialize};
 
 /// Every protocol's entries plus the curated comparison notes.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Catalog {
     protocols: Vec<ProtocolCodes>,
     pairs: Vec<Pair>,
@@ -32,7 +52,7 @@ pub struct Catalog {
 }
 
 /// The entries of one protocol in data-file order, with an index by id.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ProtocolCodes {
     pub protocol: Protocol,
     pub entries: Vec<Entry>,
@@ -40,17 +60,32 @@ pub struct ProtocolCodes {
     /// codes read in each class (5.7.1 from X.7.1). Not listed, not compared
     /// pairwise; reachable by id.
     pub variants: Vec<Entry>,
-    by_id: HashMap<String, usize>,
-    variant_by_id: HashMap<String, usize>,
+    /// Positions in `entries`, sorted by id, for binary search.
+    by_id: Vec<u16>,
+    /// Positions in `variants`, sorted by id.
+    variant_by_id: Vec<u16>,
+}
+
+/// The positions of `entries` sorted by id.
+fn id_index(entries: &[Entry]) -> Vec<u16> {
+    let mut index: Vec<u16> = (0..entries.len())
+        .map(|i| u16::try_from(i).unwrap_or(u16::MAX))
+        .collect();
+    index.sort_by(|&a, &b| entries[usize::from(a)].id.cmp(&entries[usize::from(b)].id));
+    index
+}
+
+/// The entry with this id, through an index made by [`id_index`].
+fn find_by_id<'a>(entries: &'a [Entry], index: &[u16], id: &str) -> Option<&'a Entry> {
+    let at = index
+        .binary_search_by(|&i| entries[usize::from(i)].id.as_str().cmp(id))
+        .ok()?;
+    Some(&entries[usize::from(index[at])])
 }
 
 impl ProtocolCodes {
     fn new(protocol: Protocol, entries: Vec<Entry>) -> ProtocolCodes {
-        let by_id = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
+        let by_id = id_index(&entries);
         let classes: Vec<&Entry> = entries
             .iter()
             .filter(|e| e.kind == Some(Kind::EnhancedClass))
@@ -60,11 +95,7 @@ impl ProtocolCodes {
             .filter(|e| e.kind == Some(Kind::Enhanced))
             .flat_map(|e| classes.iter().map(move |c| e.in_enhanced_class(c)))
             .collect();
-        let variant_by_id = variants
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
+        let variant_by_id = id_index(&variants);
         ProtocolCodes {
             protocol,
             entries,
@@ -75,10 +106,8 @@ impl ProtocolCodes {
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.by_id
-            .get(id)
-            .map(|&i| &self.entries[i])
-            .or_else(|| self.variant_by_id.get(id).map(|&i| &self.variants[i]))
+        find_by_id(&self.entries, &self.by_id, id)
+            .or_else(|| find_by_id(&self.variants, &self.variant_by_id, id))
     }
 
     /// The classes the listed entries fall into, in key order (`1xx` ...
@@ -262,16 +291,17 @@ pub struct Lookup<'a> {
 }
 
 /// A short reference to an entry, for lists and search results.
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct EntryRef<'a> {
     pub protocol: Protocol,
     pub id: &'a str,
     pub code: &'a str,
     pub phrase: &'a str,
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub vendor: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub class: Option<&'a Class>,
     pub summary: &'a str,
 }
@@ -307,13 +337,29 @@ pub fn fold_name(s: &str) -> String {
     out
 }
 
-static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
+/// The catalog that `build.rs` validated and wrote with postcard.
+#[cfg(prebuilt_catalog)]
+static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
 
-/// The embedded catalog, loaded and validated on first use, or why it is
-/// invalid. Programs call this once at start-up and report the error.
+#[cfg(prebuilt_catalog)]
+static CATALOG: std::sync::OnceLock<Result<Catalog, CatalogError>> = std::sync::OnceLock::new();
+
+/// Decodes the prebuilt catalog. The data was validated when the binary was
+/// built, so this only fails if the bytes do not match the types, which a
+/// build of one source tree cannot produce.
+#[cfg(prebuilt_catalog)]
+pub fn load_prebuilt() -> Result<Catalog, CatalogError> {
+    postcard::from_bytes(PREBUILT).map_err(|e| CatalogError {
+        problems: vec![format!("the prebuilt catalog cannot be read: {e}")],
+    })
+}
+
+/// The embedded catalog, decoded on first use, or why it cannot be read.
+/// Programs call this once at start-up and report the error.
+#[cfg(prebuilt_catalog)]
 pub fn try_catalog() -> Result<&'static Catalog, CatalogError> {
     CATALOG
-        .get_or_init(load_embedded)
+        .get_or_init(load_prebuilt)
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -322,9 +368,10 @@ pub fn try_catalog() -> Result<&'static Catalog, CatalogError> {
 ///
 /// # Panics
 ///
-/// When the embedded data is invalid. The test suite validates it and every
-/// program calls [`try_catalog`] before anything else, so this cannot happen
-/// in a binary built from data that passed the tests.
+/// When the prebuilt catalog cannot be decoded, which [`load_prebuilt`]
+/// explains cannot happen in a binary built from one source tree; every
+/// program calls [`try_catalog`] first and reports the error instead.
+#[cfg(prebuilt_catalog)]
 pub fn catalog() -> &'static Catalog {
     match try_catalog() {
         Ok(c) => c,

@@ -22,6 +22,38 @@ fn embedded_catalog_passes_validation() {
     }
 }
 
+/// The catalog a process uses is the one the build script wrote; it must
+/// say exactly what loading the data files says, field for field.
+#[test]
+fn prebuilt_catalog_equals_the_data_files() {
+    let loaded = load_embedded().expect("the data files load");
+    let prebuilt = statusatlas::catalog::load_prebuilt().expect("the prebuilt catalog decodes");
+    let as_json = |c: &statusatlas::catalog::Catalog| serde_json::to_value(c).unwrap();
+    let (a, b) = (as_json(&loaded), as_json(&prebuilt));
+    assert!(
+        a["protocols"].as_array().is_some_and(|p| p.len() == 7),
+        "{}",
+        a["protocols"]
+    );
+    assert!(a == b, "the prebuilt catalog differs from the data files");
+    // Lookups go through the prebuilt id index: every id, variants included.
+    for codes in prebuilt.protocols() {
+        for e in codes.entries.iter().chain(&codes.variants) {
+            let found = prebuilt
+                .get(codes.protocol, &e.id)
+                .map(|f| (&f.id, &f.phrase));
+            assert_eq!(
+                found,
+                Some((&e.id, &e.phrase)),
+                "{} {}",
+                codes.protocol.slug(),
+                e.id
+            );
+        }
+        assert!(prebuilt.get(codes.protocol, "no-such-id").is_none());
+    }
+}
+
 /// Every registry copy names where it comes from and when it was taken, and
 /// the refresh script knows every file.
 #[test]
