@@ -3,9 +3,11 @@
 //! The catalog modules (`src/catalog/`) and the prose checks (`src/text.rs`)
 //! are compiled here as they are in the library, so the build runs exactly
 //! the loader and validation that the tests run. Invalid data fails the build
-//! with every problem listed; valid data is written with postcard to
-//! `$OUT_DIR/catalog.postcard`, which the library embeds and decodes on first
-//! use instead of parsing TOML. The library is compiled with the
+//! with every problem listed; valid data is written with postcard, one file
+//! per part (`$OUT_DIR/http.postcard` ... `notes.postcard`,
+//! `numbers.postcard`), each decoded again here to prove it reads back. The
+//! library embeds the parts and decodes each on first use instead of parsing
+//! TOML. The library is compiled with the
 //! `prebuilt_catalog` cfg, which this script sets; see `src/catalog/mod.rs`.
 
 #[allow(dead_code, unused_imports)]
@@ -29,8 +31,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let bytes = match postcard::to_allocvec(&catalog) {
-        Ok(b) => b,
+    let parts = match catalog.encode_parts() {
+        Ok(parts) => parts,
         Err(e) => {
             eprintln!("the catalog cannot be written with postcard: {e}");
             return ExitCode::FAILURE;
@@ -40,10 +42,12 @@ fn main() -> ExitCode {
         eprintln!("cargo did not set OUT_DIR");
         return ExitCode::FAILURE;
     };
-    let path = PathBuf::from(out_dir).join("catalog.postcard");
-    if let Err(e) = std::fs::write(&path, bytes) {
-        eprintln!("cannot write {}: {e}", path.display());
-        return ExitCode::FAILURE;
+    for (name, bytes) in parts {
+        let path = PathBuf::from(&out_dir).join(name);
+        if let Err(e) = std::fs::write(&path, bytes) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
     }
     println!("cargo::rustc-cfg=prebuilt_catalog");
     ExitCode::SUCCESS

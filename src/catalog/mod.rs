@@ -43,12 +43,93 @@ pub use registry::grpc_http_mapping as registry_grpc_http_mapping;
 use serde::{Deserialize, Serialize};
 
 /// Every protocol's entries plus the curated comparison notes.
-#[derive(Debug, Serialize, Deserialize)]
+///
+/// The prebuilt catalog is kept in parts (one per protocol, the notes, and
+/// each protocol's three-digit numbers), each decoded on first use: a
+/// command-line lookup of HTTP 407 decodes HTTP, the protocols that also
+/// have a 407, gRPC for its mapping and the notes, and nothing else.
+#[derive(Debug)]
 pub struct Catalog {
-    protocols: Vec<ProtocolCodes>,
+    /// In display order.
+    protocols: Vec<(Protocol, Part<ProtocolCodes>)>,
+    notes: Part<Notes>,
+    /// Per protocol, its registered three-digit codes as numbers, sorted:
+    /// which protocols to look into for "the same number elsewhere".
+    numbers: Part<Vec<(Protocol, Vec<u16>)>>,
+}
+
+/// The curated notes and the library list: everything but the entries.
+#[derive(Debug, Serialize, Deserialize)]
+struct Notes {
     pairs: Vec<Pair>,
     situations: Vec<Situation>,
     ecosystems: Vec<Ecosystem>,
+}
+
+/// One part of the catalog: given whole by the TOML loader, or decoded from
+/// its prebuilt postcard bytes on first use.
+struct Part<T> {
+    value: std::sync::OnceLock<T>,
+    encoded: &'static [u8],
+}
+
+impl<T: serde::de::DeserializeOwned> Part<T> {
+    fn ready(value: T) -> Part<T> {
+        Part {
+            value: std::sync::OnceLock::from(value),
+            encoded: &[],
+        }
+    }
+
+    #[cfg_attr(not(prebuilt_catalog), allow(dead_code))]
+    fn encoded(encoded: &'static [u8]) -> Part<T> {
+        Part {
+            value: std::sync::OnceLock::new(),
+            encoded,
+        }
+    }
+
+    /// The value, decoded now if this is its first use.
+    ///
+    /// # Panics
+    ///
+    /// If the prebuilt bytes do not decode. `build.rs` decodes every part
+    /// it writes with these same types before the library is compiled, so
+    /// this cannot happen in a binary built from one source tree.
+    fn get(&self) -> &T {
+        self.value
+            .get_or_init(|| match postcard::from_bytes(self.encoded) {
+                Ok(v) => v,
+                Err(e) => panic!("a prebuilt catalog part does not decode: {e}"),
+            })
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Part<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.value.get() {
+            Some(v) => v.fmt(f),
+            None => write!(f, "<{} bytes, not decoded yet>", self.encoded.len()),
+        }
+    }
+}
+
+/// The registered (not unofficial) three-digit codes of one protocol, as
+/// sorted numbers.
+fn three_digit_numbers(codes: &ProtocolCodes) -> Vec<u16> {
+    let mut out: Vec<u16> = codes
+        .entries
+        .iter()
+        .filter(|e| e.status != Status::Unofficial && is_three_digits(&e.code))
+        .filter_map(|e| e.code.parse().ok())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn is_three_digits(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The entries of one protocol in data-file order, with an index by id.
@@ -141,32 +222,64 @@ impl Catalog {
         situations: Vec<Situation>,
         ecosystems: Vec<Ecosystem>,
     ) -> Catalog {
+        let numbers = protocols
+            .iter()
+            .map(|p| (p.protocol, three_digit_numbers(p)))
+            .collect();
         Catalog {
-            protocols,
-            pairs,
-            situations,
-            ecosystems,
+            protocols: protocols
+                .into_iter()
+                .map(|p| (p.protocol, Part::ready(p)))
+                .collect(),
+            notes: Part::ready(Notes {
+                pairs,
+                situations,
+                ecosystems,
+            }),
+            numbers: Part::ready(numbers),
         }
+    }
+
+    /// The parts as build.rs writes them: (file name, postcard bytes), each
+    /// checked to decode again. Only compiled into the build script, whose
+    /// serialisation writes every field (see the module documentation).
+    #[cfg(not(prebuilt_catalog))]
+    pub(crate) fn encode_parts(&self) -> Result<Vec<(String, Vec<u8>)>, postcard::Error> {
+        fn part<T: Serialize + serde::de::DeserializeOwned>(
+            name: String,
+            value: &T,
+        ) -> Result<(String, Vec<u8>), postcard::Error> {
+            let bytes = postcard::to_allocvec(value)?;
+            postcard::from_bytes::<T>(&bytes)?;
+            Ok((name, bytes))
+        }
+        let mut out = Vec::new();
+        for (protocol, codes) in &self.protocols {
+            out.push(part(format!("{}.postcard", protocol.slug()), codes.get())?);
+        }
+        out.push(part("notes.postcard".to_string(), self.notes.get())?);
+        out.push(part("numbers.postcard".to_string(), self.numbers.get())?);
+        Ok(out)
     }
 
     /// Every library that names codes, in display order within each
     /// protocol, from `data/libraries.toml`.
     pub fn ecosystems(&self) -> &[Ecosystem] {
-        &self.ecosystems
+        &self.notes.get().ecosystems
     }
 
     pub fn situations(&self) -> &[Situation] {
-        &self.situations
+        &self.notes.get().situations
     }
 
     pub fn situation(&self, slug: &str) -> Option<&Situation> {
-        self.situations.iter().find(|s| s.slug == slug)
+        self.situations().iter().find(|s| s.slug == slug)
     }
 
     /// The situations an entry (or, for 5.7.1, its registered X.7.1) belongs to.
     pub fn situations_of(&self, entry: &Entry) -> Vec<&Situation> {
         let id = entry.base_id.as_deref().unwrap_or(&entry.id);
-        self.situations
+        self.situations()
             .iter()
             .filter(|s| {
                 s.members
@@ -178,15 +291,18 @@ impl Catalog {
 
     /// The protocols that have data, in display order.
     pub fn protocols(&self) -> impl Iterator<Item = &ProtocolCodes> {
-        self.protocols.iter()
+        self.protocols.iter().map(|(_, part)| part.get())
     }
 
     pub fn protocol(&self, protocol: Protocol) -> Option<&ProtocolCodes> {
-        self.protocols.iter().find(|p| p.protocol == protocol)
+        self.protocols
+            .iter()
+            .find(|(p, _)| *p == protocol)
+            .map(|(_, part)| part.get())
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.protocols.iter().flat_map(|p| p.entries.iter())
+        self.protocols().flat_map(|p| p.entries.iter())
     }
 
     /// The entry with this exact id (`407`, `444-nginx`, `X.1.1` ...).
@@ -252,12 +368,12 @@ impl Catalog {
     }
 
     pub fn pairs(&self) -> &[Pair] {
-        &self.pairs
+        &self.notes.get().pairs
     }
 
     /// The curated note for two entries, in either order.
     pub fn pair(&self, a: &Entry, b: &Entry) -> Option<&Pair> {
-        self.pairs.iter().find(|p| {
+        self.pairs().iter().find(|p| {
             p.protocol == a.protocol
                 && a.protocol == b.protocol
                 && ((p.a == a.id && p.b == b.id) || (p.a == b.id && p.b == a.id))
@@ -267,17 +383,22 @@ impl Catalog {
     /// Entries of other protocols that carry the same three-digit number
     /// (HTTP 404 and SIP 404; SMTP 250 and FTP 250).
     pub fn same_number_elsewhere<'a>(&'a self, entry: &'a Entry) -> Vec<&'a Entry> {
-        let three_digits =
-            |e: &Entry| e.code.len() == 3 && e.code.bytes().all(|b| b.is_ascii_digit());
-        if !three_digits(entry) {
+        if !is_three_digits(&entry.code) {
             return Vec::new();
         }
-        self.entries()
+        let Ok(number) = entry.code.parse::<u16>() else {
+            return Vec::new();
+        };
+        // Only the protocols that have the number are looked into (and
+        // decoded).
+        self.numbers
+            .get()
+            .iter()
+            .filter(|(p, numbers)| *p != entry.protocol && numbers.binary_search(&number).is_ok())
+            .filter_map(|(p, _)| self.protocol(*p))
+            .flat_map(|codes| codes.entries.iter())
             .filter(|e| {
-                e.protocol != entry.protocol
-                    && e.code == entry.code
-                    && e.status != Status::Unofficial
-                    && three_digits(e)
+                e.code == entry.code && e.status != Status::Unofficial && is_three_digits(&e.code)
             })
             .collect()
     }
@@ -337,44 +458,57 @@ pub fn fold_name(s: &str) -> String {
     out
 }
 
-/// The catalog that `build.rs` validated and wrote with postcard.
+/// The catalog parts that `build.rs` validated and wrote with postcard.
 #[cfg(prebuilt_catalog)]
-static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
+mod prebuilt {
+    use super::Protocol;
 
-#[cfg(prebuilt_catalog)]
-static CATALOG: std::sync::OnceLock<Result<Catalog, CatalogError>> = std::sync::OnceLock::new();
+    macro_rules! part {
+        ($name:literal) => {
+            include_bytes!(concat!(env!("OUT_DIR"), "/", $name, ".postcard"))
+        };
+    }
 
-/// Decodes the prebuilt catalog. The data was validated when the binary was
-/// built, so this only fails if the bytes do not match the types, which a
-/// build of one source tree cannot produce.
-#[cfg(prebuilt_catalog)]
-pub fn load_prebuilt() -> Result<Catalog, CatalogError> {
-    postcard::from_bytes(PREBUILT).map_err(|e| CatalogError {
-        problems: vec![format!("the prebuilt catalog cannot be read: {e}")],
-    })
+    pub(super) static PROTOCOLS: [(Protocol, &[u8]); 7] = [
+        (Protocol::Http, part!("http")),
+        (Protocol::Smtp, part!("smtp")),
+        (Protocol::Grpc, part!("grpc")),
+        (Protocol::Websocket, part!("websocket")),
+        (Protocol::Ftp, part!("ftp")),
+        (Protocol::Sip, part!("sip")),
+        (Protocol::Dns, part!("dns")),
+    ];
+    pub(super) static NOTES: &[u8] = part!("notes");
+    pub(super) static NUMBERS: &[u8] = part!("numbers");
 }
 
-/// The embedded catalog, decoded on first use, or why it cannot be read.
-/// Programs call this once at start-up and report the error.
+#[cfg(prebuilt_catalog)]
+static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+
+/// The catalog that `build.rs` validated, with every part still encoded:
+/// each is decoded when first used. Costs nothing until then.
+#[cfg(prebuilt_catalog)]
+pub fn load_prebuilt() -> Catalog {
+    Catalog {
+        protocols: prebuilt::PROTOCOLS
+            .iter()
+            .map(|&(p, bytes)| (p, Part::encoded(bytes)))
+            .collect(),
+        notes: Part::encoded(prebuilt::NOTES),
+        numbers: Part::encoded(prebuilt::NUMBERS),
+    }
+}
+
+/// The embedded catalog. The data was validated when the binary was built
+/// (the build fails on invalid data), so this is always `Ok`; it keeps the
+/// shape programs use to report a catalog error at start-up.
 #[cfg(prebuilt_catalog)]
 pub fn try_catalog() -> Result<&'static Catalog, CatalogError> {
-    CATALOG
-        .get_or_init(load_prebuilt)
-        .as_ref()
-        .map_err(Clone::clone)
+    Ok(catalog())
 }
 
-/// The embedded catalog.
-///
-/// # Panics
-///
-/// When the prebuilt catalog cannot be decoded, which [`load_prebuilt`]
-/// explains cannot happen in a binary built from one source tree; every
-/// program calls [`try_catalog`] first and reports the error instead.
+/// The embedded catalog, whose parts are decoded as they are first used.
 #[cfg(prebuilt_catalog)]
 pub fn catalog() -> &'static Catalog {
-    match try_catalog() {
-        Ok(c) => c,
-        Err(e) => panic!("the embedded catalog is invalid:\n{e}"),
-    }
+    CATALOG.get_or_init(load_prebuilt)
 }
