@@ -60,7 +60,7 @@ pub fn run_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let mut out = anstream::AutoStream::new(Vec::new(), anstream::AutoStream::choice(&stdout));
     let result = run(cli, &mut out);
     let written = write_out(&stdout, &mut out);
-    match result.and_then(|()| written) {
+    match result.and(written) {
         Ok(()) => ExitCode::from(EXIT_FOUND),
         Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_FOUND),
         Err(failure) => {
