@@ -340,7 +340,7 @@ impl Catalog {
             .filter(|e| {
                 e.id.eq_ignore_ascii_case(wanted)
                     || e.code.eq_ignore_ascii_case(wanted)
-                    || e.name_slug() == folded
+                    || folds_to(&e.phrase, &folded)
             })
             .collect();
         found.sort_by_key(|e| e.status == Status::Unofficial);
@@ -450,18 +450,36 @@ impl<'a> From<&'a Entry> for EntryRef<'a> {
 
 /// `NOT_FOUND`, `Not Found`, `not-found` all fold to `not-found`.
 pub fn fold_name(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars() {
+    folded_chars(s).collect()
+}
+
+/// The characters of [`fold_name`]`(s)`, produced without allocating:
+/// letters and digits lowercased, each run of anything else between them one
+/// `-`, nothing before the first or after the last.
+fn folded_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    let mut dash = false;
+    let mut started = false;
+    s.chars().flat_map(move |c| {
+        let mut out = [None, None];
         if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
+            if dash {
+                out[0] = Some('-');
+            }
+            out[1] = Some(c.to_ascii_lowercase());
+            dash = false;
+            started = true;
+        } else if started {
+            dash = true;
         }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
+        out.into_iter().flatten()
+    })
+}
+
+/// Whether `name` folds to `folded` (already folded), compared character
+/// by character: a lookup by name tries every entry's phrase, and this
+/// allocates nothing and stops at the first difference.
+fn folds_to(name: &str, folded: &str) -> bool {
+    folded_chars(name).eq(folded.chars())
 }
 
 /// The catalog parts that `build.rs` validated and wrote with postcard.
@@ -517,4 +535,43 @@ pub fn try_catalog() -> Result<&'static Catalog, CatalogError> {
 #[cfg(prebuilt_catalog)]
 pub fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(load_prebuilt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fold_name, folds_to};
+
+    #[test]
+    fn names_fold_to_lowercase_words_joined_by_dashes() {
+        assert_eq!(fold_name("NOT_FOUND"), "not-found");
+        assert_eq!(fold_name("  Not  Found!! "), "not-found");
+        assert_eq!(fold_name("Request-URI Too Long"), "request-uri-too-long");
+        assert_eq!(fold_name("(Unused)"), "unused");
+        assert_eq!(fold_name("--"), "");
+        assert_eq!(fold_name(""), "");
+    }
+
+    #[test]
+    fn folds_to_agrees_with_fold_name() {
+        let names = [
+            "NOT_FOUND",
+            "Not Found",
+            "not-found",
+            "Not Foundx",
+            "Not",
+            "",
+            "--a--",
+            "A",
+        ];
+        for name in names {
+            for other in names {
+                let folded = fold_name(other);
+                assert_eq!(
+                    folds_to(name, &folded),
+                    fold_name(name) == folded,
+                    "{name:?} / {other:?}"
+                );
+            }
+        }
+    }
 }
