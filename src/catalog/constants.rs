@@ -15,7 +15,8 @@ use std::cmp::Ordering;
 
 /// A library that names the codes of one protocol, as `data/libraries.toml`
 /// defines it.
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Ecosystem {
     pub protocol: Protocol,
@@ -33,10 +34,12 @@ pub struct Ecosystem {
     pub package: String,
     /// The oldest release our data was read from (a dotted version);
     /// absent when releases could not be read one by one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub since: Option<String>,
     /// The newest release our data was read from (a dotted version).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub through: Option<String>,
     /// The library's own documentation or source of the names.
     pub link: String,
@@ -72,23 +75,24 @@ pub(crate) struct RawConstantName {
 
 /// One name a library gives a code, with the library versions it holds in.
 /// Versions are dotted numbers as the library numbers its releases.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct ConstantName {
     /// The name as code writes it: `HttpStatus.CONTENT_TOO_LARGE`.
     pub name: String,
     /// The first release that has the name; absent when every covered
     /// release has it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub since: Option<String>,
     /// The last release (or release line, `6.2`) that has the name; absent
     /// when the newest covered release still has it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub until: Option<String>,
     /// The first release without the name; given exactly when `until` is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub removed: Option<String>,
     /// The first release that marks the name deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub deprecated: Option<String>,
     /// The range and marks in words ("≤ 6.2, removed in 7.0"); empty when
     /// the name holds unmarked across the covered releases. Derived, never
@@ -242,7 +246,8 @@ impl RawConstant {
 
 /// The names one library gives one code: the current name first, then older
 /// or newer names with their ranges.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct Constants {
     /// The ecosystem key (`spring`), as in the simple `constants` field.
     pub ecosystem: String,

@@ -32,10 +32,12 @@ pub struct GuideStep {
 pub struct GuideAnswer {
     pub label: String,
     /// The id of the next step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub next: Option<String>,
     /// The HTTP code (catalog id) this answer ends at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Why that code fits (with `code`).
     #[serde(default)]
@@ -58,12 +60,12 @@ pub enum Destination<'a> {
 impl Catalog {
     /// Every step of the guide, the first question first.
     pub fn guide(&self) -> &[GuideStep] {
-        &self.guide
+        &self.notes.get().guide
     }
 
     /// The step with this id.
     pub fn guide_step(&self, id: &str) -> Option<&GuideStep> {
-        self.guide.iter().find(|s| s.id == id)
+        self.notes.get().guide.iter().find(|s| s.id == id)
     }
 
     /// Where `answer` leads, if its target exists.
@@ -77,7 +79,7 @@ impl Catalog {
 
     /// Every (step, answer) pair that ends at a code, in data order.
     pub fn guide_outcomes(&self) -> Vec<(&GuideStep, &GuideAnswer)> {
-        self.guide
+        self.notes.get().guide
             .iter()
             .flat_map(|s| s.answers.iter().map(move |a| (s, a)))
             .filter(|(_, a)| a.code.is_some())

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// One header field as the glossary explains it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct HeaderField {
     /// The field name as the specification writes it ("Retry-After").
     pub name: String,
@@ -61,12 +62,12 @@ impl From<RawHeader> for HeaderField {
 impl Catalog {
     /// Every header of the glossary, in alphabetical order.
     pub fn headers(&self) -> &[HeaderField] {
-        &self.headers
+        &self.notes.get().headers
     }
 
     /// The glossary entry of a header, by name in any case ("retry-after").
     pub fn header(&self, name: &str) -> Option<&HeaderField> {
-        self.headers
+        self.notes.get().headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
     }

@@ -6,7 +6,8 @@ use super::reference::SpecRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Standard,
@@ -30,7 +31,8 @@ impl Status {
 
 /// Who produces a code: a role in the protocol's own terms. Each protocol
 /// has its own set of roles (HTTP: origin, proxy, gateway, library).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Sender {
     Origin,
@@ -97,7 +99,8 @@ impl Sender {
 }
 
 /// What a client should do next after receiving the code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Retry {
     NotNeeded,
@@ -153,14 +156,18 @@ impl Retry {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fix {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub client: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub operator: Option<String>,
 }
 
@@ -179,7 +186,8 @@ impl Fix {
 }
 
 /// A short exchange as it appears on the wire or in a tool.
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     pub request: String,
@@ -229,7 +237,8 @@ pub(crate) struct RawFile {
 }
 
 /// One status code of one protocol, with everything the catalog knows of it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct Entry {
     pub protocol: Protocol,
     /// Unique within the protocol; the last part of the code's URL.
@@ -241,14 +250,14 @@ pub struct Entry {
     /// something else: HTTP 418 is registered "(Unused)" and known as
     /// "I'm a teapot" (RFC 2324, section 2.3.2). Pages lead with it and
     /// show the registry phrase beside it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub known_as: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<Kind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub class: Option<Class>,
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub vendor: Option<String>,
     pub reference: String,
     pub spec: Vec<SpecRef>,
@@ -256,12 +265,12 @@ pub struct Entry {
     pub description: String,
     pub when_you_see_it: String,
     pub how_to_fix: Fix,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub example: Option<Example>,
     pub headers: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub cacheable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub method_preserved: Option<bool>,
     pub related: Vec<String>,
     pub aliases: Vec<String>,
@@ -274,19 +283,19 @@ pub struct Entry {
     /// Per ecosystem, in display order: the library, the releases our data
     /// covers, and every name with the versions it holds in (current first).
     pub constants_detail: Vec<super::constants::Constants>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub http_mapping: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub sendable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub long_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub basic_codes: Option<String>,
     /// For an SMTP enhanced code read in one class (5.7.1): the registered
     /// entry it comes from (X.7.1) and what the class adds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub base_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(prebuilt_catalog, serde(skip_serializing_if = "Option::is_none"))]
     pub class_note: Option<String>,
 }
 
@@ -479,7 +488,8 @@ impl Entry {
 }
 
 /// A curated comparison note for two codes people confuse.
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pair {
     pub protocol: Protocol,
@@ -496,7 +506,8 @@ pub(crate) struct RawPairs {
 }
 
 /// One real-world situation and the code each protocol uses for it.
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
     pub slug: String,
@@ -506,7 +517,8 @@ pub struct Situation {
     pub members: Vec<Member>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub protocol: Protocol,

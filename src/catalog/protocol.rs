@@ -5,19 +5,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
     Http,
@@ -136,7 +125,8 @@ impl Protocol {
 /// protocol keeps several: SMTP's reply codes (RFC 5321), enhanced status
 /// classes and enhanced codes (RFC 3463), DNS RCODEs (RFC 1035 and the IANA
 /// registry) and Extended DNS Errors (RFC 8914).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// An SMTP reply code such as 550.
@@ -391,7 +381,8 @@ impl fmt::Display for Protocol {
 }
 
 /// A family of codes such as HTTP `4xx Client Error`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct Class {
     /// `4xx`, `5yz` ...
     pub key: String,

@@ -2,9 +2,10 @@
 //! into linkable parts. The data keeps the registry's exact text, so that it
 //! can be compared with the registry row by row; links are derived from it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(prebuilt_catalog, derive(utoipa::ToSchema))]
 pub struct SpecRef {
     /// The part of the reference as written ("RFC 9110, Section 15.5.8").
     pub text: String,

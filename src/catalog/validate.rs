@@ -62,6 +62,13 @@ fn validate_situations(catalog: &Catalog, problems: &mut Vec<String>) {
 
 fn validate_protocol(codes: &ProtocolCodes, problems: &mut Vec<String>) {
     let protocol = codes.protocol;
+    if codes.entries.len() > usize::from(u16::MAX) {
+        problems.push(format!(
+            "{}: more than {} entries; the id index holds 16-bit positions",
+            protocol.slug(),
+            u16::MAX
+        ));
+    }
     let mut ids = HashSet::new();
     for e in &codes.entries {
         let at = format!("{} {}", protocol.slug(), e.id);

@@ -53,13 +53,34 @@ pub fn run_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
         ColorWhen::Auto => {}
     }
-    let mut out = anstream::stdout();
-    let result = run(cli, &mut out).and_then(|()| out.flush().map_err(CliError::from));
-    match result {
+    // The output is gathered and written to stdout once: a card is dozens
+    // of lines, and stdout would otherwise write (and strip colour from)
+    // each line on its own. The colour choice is the real stdout's.
+    let stdout = io::stdout();
+    let mut out = anstream::AutoStream::new(Vec::new(), anstream::AutoStream::choice(&stdout));
+    let result = run(cli, &mut out);
+    let written = write_out(&stdout, &mut out);
+    match result.and(written) {
         Ok(()) => ExitCode::from(EXIT_FOUND),
         Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_FOUND),
-        Err(failure) => report(&failure, json, &mut out),
+        Err(failure) => {
+            let code = report(&failure, json, &mut out);
+            let _ = write_out(&stdout, &mut out);
+            code
+        }
     }
+}
+
+/// Writes what `out` gathered to stdout in one piece, leaving `out` empty
+/// with the same colour choice.
+fn write_out(stdout: &io::Stdout, out: &mut anstream::AutoStream<Vec<u8>>) -> Result<(), CliError> {
+    out.flush()?;
+    let empty = anstream::AutoStream::new(Vec::new(), out.current_choice());
+    let gathered = std::mem::replace(out, empty).into_inner();
+    let mut lock = stdout.lock();
+    lock.write_all(&gathered)?;
+    lock.flush()?;
+    Ok(())
 }
 
 /// Prints a failure: one line on stderr, and under `--json` the error

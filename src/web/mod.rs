@@ -664,6 +664,15 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
             None => None,
         };
         let (listener, local) = bind(config.addr.clone()).await?;
+        // The catalog's parts are decoded on first use; start on that now,
+        // beside the first connection, rather than inside the first request
+        // (which waits for a part being decoded instead of decoding it again).
+        let _ = std::thread::Builder::new()
+            .name("catalog-decode".into())
+            .spawn(|| {
+                let catalog = crate::catalog::catalog();
+                std::hint::black_box((catalog.protocols().count(), catalog.situations().len()));
+            });
         let base = config
             .base_url
             .clone()

@@ -22,6 +22,59 @@ fn embedded_catalog_passes_validation() {
     }
 }
 
+/// The catalog a process uses is the one the build script wrote; it must
+/// say exactly what loading the data files says, field for field.
+#[test]
+fn prebuilt_catalog_equals_the_data_files() {
+    use statusatlas::catalog::Catalog;
+    let loaded = load_embedded().expect("the data files load");
+    let prebuilt = statusatlas::catalog::load_prebuilt();
+    let as_json = |c: &Catalog| {
+        let protocols: Vec<_> = c
+            .protocols()
+            .map(|p| (p.protocol, &p.entries, &p.variants))
+            .collect();
+        serde_json::to_value((protocols, c.pairs(), c.situations(), c.ecosystems())).unwrap()
+    };
+    let (a, b) = (as_json(&loaded), as_json(&prebuilt));
+    assert!(a[0].as_array().is_some_and(|p| p.len() == 7), "{}", a[0]);
+    assert!(a == b, "the prebuilt catalog differs from the data files");
+    // Lookups go through the prebuilt id index: every id, variants included.
+    for codes in prebuilt.protocols() {
+        for e in codes.entries.iter().chain(&codes.variants) {
+            let found = prebuilt
+                .get(codes.protocol, &e.id)
+                .map(|f| (&f.id, &f.phrase));
+            assert_eq!(
+                found,
+                Some((&e.id, &e.phrase)),
+                "{} {}",
+                codes.protocol.slug(),
+                e.id
+            );
+        }
+        assert!(prebuilt.get(codes.protocol, "no-such-id").is_none());
+    }
+    // The prebuilt numbers table finds what a scan of every entry finds.
+    for e in loaded.entries() {
+        let scan: Vec<(Protocol, &str)> = loaded
+            .entries()
+            .filter(|o| {
+                o.protocol != e.protocol && o.code == e.code && o.status != Status::Unofficial
+            })
+            .filter(|o| o.code.len() == 3 && o.code.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|_| e.code.len() == 3 && e.code.bytes().all(|b| b.is_ascii_digit()))
+            .map(|o| (o.protocol, o.id.as_str()))
+            .collect();
+        let table: Vec<(Protocol, &str)> = prebuilt
+            .same_number_elsewhere(prebuilt.get(e.protocol, &e.id).unwrap())
+            .iter()
+            .map(|o| (o.protocol, o.id.as_str()))
+            .collect();
+        assert_eq!(table, scan, "{} {}", e.protocol.slug(), e.id);
+    }
+}
+
 /// Every registry copy names where it comes from and when it was taken, and
 /// the refresh script knows every file.
 #[test]

@@ -3,7 +3,9 @@
 //! relevance set plus adversarial queries, and the whole mix) against a plain
 //! substring scan, one
 //! comparison against serialising the same two entries, loading the
-//! catalog against parsing its TOML without validation, and explaining a
+//! catalog against parsing its TOML without validation, the catalog access
+//! a process pays at start-up (decoding the prebuilt catalog) against the
+//! loading and validation it replaced, and explaining a
 //! transcript against a byte scan for three-digit numbers, at two sizes so
 //! the two ratios show whether the time grows linearly.
 
@@ -242,6 +244,24 @@ fn every_http_pair(c: &mut Criterion) {
     group.finish();
 }
 
+/// What a process pays before its first answer: decoding the catalog that
+/// build.rs validated, beside loading and validating the TOML as every
+/// process did before.
+fn catalog_startup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("startup");
+    group.sample_size(20);
+    group.bench_function("statusatlas decode the prebuilt catalog", |b| {
+        b.iter(|| {
+            // Every part: the whole catalog, as the first full scan pays.
+            let c = statusatlas::catalog::load_prebuilt();
+            black_box(c.entries().count() + c.pairs().len() + c.situations().len() + c.ecosystems().len());
+            black_box(c)
+        })
+    });
+    group.bench_function("peer: load and validate the TOML data files", |b| b.iter(|| black_box(load_embedded().unwrap())));
+    group.finish();
+}
+
 fn catalog_load(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.sample_size(20);
@@ -302,5 +322,5 @@ fn explain_transcripts(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, search_latency, search_mix, index_build, one_comparison, every_http_pair, catalog_load, explain_transcripts);
+criterion_group!(benches, search_latency, search_mix, index_build, one_comparison, every_http_pair, catalog_startup, catalog_load, explain_transcripts);
 criterion_main!(benches);
