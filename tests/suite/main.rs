@@ -17,6 +17,7 @@ mod live;
 mod mcp;
 mod protocols;
 mod search;
+mod serving;
 mod support;
 mod urls;
 mod web;
