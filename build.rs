@@ -51,15 +51,15 @@ fn prebuild_catalog(out_dir: &Path) -> Result<(), String> {
     println!("cargo::rerun-if-changed=data");
     println!("cargo::rerun-if-changed=src/catalog");
     println!("cargo::rerun-if-changed=src/text.rs");
-    let catalog = catalog::load_embedded().map_err(|e| {
-        format!("the data files have {} problem(s):\n{e}", e.problems.len())
-    })?;
+    let catalog = catalog::load_embedded()
+        .map_err(|e| format!("the data files have {} problem(s):\n{e}", e.problems.len()))?;
     let parts = catalog
         .encode_parts()
         .map_err(|e| format!("the catalog cannot be written with postcard: {e}"))?;
     for (name, bytes) in parts {
         let path = out_dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     println!("cargo::rustc-cfg=prebuilt_catalog");
     Ok(())

@@ -5,12 +5,12 @@
 
 use crate::catalog::catalog;
 use crate::web::{AppState, router, routes, site};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 use tower::ServiceExt;
 
@@ -89,14 +89,28 @@ pub fn file_for(path: &str, content_type: &str) -> PathBuf {
     PathBuf::from(trimmed).join(index)
 }
 
+/// The gzip level of the export's `.gz` files, chosen for throughput: the
+/// export compresses every page of the site, where `serve` compresses a
+/// page once. On a sample of the export (4,000 files, 30 MB), level 4 wrote
+/// 33.6 % of the input against level 6's 33.4 %, in less time.
+pub const GZIP_LEVEL: u32 = 4;
+
+/// The brotli quality of the export's `.br` files, chosen for throughput as
+/// [`GZIP_LEVEL`] is: on the same sample, quality 4 wrote 32.7 % of the
+/// input against quality 6's 30.6 % (7 % more bytes) in about two thirds of
+/// the time; quality 5 is as slow as 6, and 3 no smaller than gzip.
+pub const BROTLI_QUALITY: i32 = 4;
+
+/// Export threads per core (see [`export_paths`]).
+const THREADS_PER_CORE: usize = 4;
+
+/// Exports every data-only route ([`routes`]) into `options.dir`.
+/// Errors: the folder is not empty (without `force`), cannot be created or
+/// written, or a route answered something other than 200.
 pub fn run(options: &Options) -> Result<Summary, ExportError> {
     crate::catalog::try_catalog()?;
     prepare(&options.dir, options.force)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(ExportError::Runtime)?;
-    runtime.block_on(export(options))
+    export_paths(options, &routes())
 }
 
 fn prepare(dir: &Path, force: bool) -> Result<(), ExportError> {
@@ -120,13 +134,20 @@ fn prepare(dir: &Path, force: bool) -> Result<(), ExportError> {
     }
 }
 
-async fn export(options: &Options) -> Result<Summary, ExportError> {
+/// Sends each of `paths` (URL paths) through the router and writes the
+/// answer under `options.dir` (see [`file_for`]), with `.gz` and `.br`
+/// beside it when `options.precompress` is set; the folder must exist.
+/// A few threads per core take the next path from a shared counter, so the
+/// work stays spread however uneven the pages are; the first error stops
+/// every thread and is returned.
+pub fn export_paths(options: &Options, paths: &[String]) -> Result<Summary, ExportError> {
     let started = Instant::now();
-    let state = Arc::new(AppState::new(&options.base_url));
-    let app = router(state);
-    let routes = routes();
+    let mut state = AppState::new(&options.base_url);
+    // Every page is asked for once: storing them would only evict each other.
+    state.cache = Arc::new(crate::web::cache::ResponseCache::disabled());
+    let app = router(Arc::new(state));
     let bar = if options.progress {
-        let bar = indicatif::ProgressBar::new(routes.len() as u64);
+        let bar = indicatif::ProgressBar::new(paths.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{bar:40} {pos}/{len} files, {per_sec}, {eta} left",
@@ -137,39 +158,51 @@ async fn export(options: &Options) -> Result<Summary, ExportError> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        * 2;
-    let mut tasks = tokio::task::JoinSet::new();
+    // Creating 80,000 folders and files waits on the file system as much
+    // as rendering uses the processor: threads beyond the cores keep both
+    // busy.
+    let threads = (THREADS_PER_CORE
+        * std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2))
+    .min(paths.len())
+    .max(1);
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let work = Work {
+        app: &app,
+        dir: &options.dir,
+        precompress: options.precompress,
+        paths,
+        next: &next,
+        failed: &failed,
+        bar: &bar,
+    };
+    let results: Vec<Result<Summary, ExportError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| work.run())).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ExportError::Route {
+                        path: "an export thread".into(),
+                        message: "it stopped unexpectedly".into(),
+                    })
+                })
+            })
+            .collect()
+    });
     let mut summary = Summary::default();
-    let mut queue = routes.into_iter();
-    loop {
-        while tasks.len() < workers {
-            let Some(path) = queue.next() else { break };
-            let app = app.clone();
-            let dir = options.dir.clone();
-            let precompress = options.precompress;
-            tasks.spawn(async move { write_route(app, &dir, &path, precompress).await });
-        }
-        match tasks.join_next().await {
-            Some(Ok(Ok(bytes))) => {
-                summary.files += 1;
-                summary.bytes += bytes;
-                bar.inc(1);
+    for result in results {
+        match result {
+            Ok(part) => {
+                summary.files += part.files;
+                summary.bytes += part.bytes;
             }
-            Some(Ok(Err(e))) => {
+            Err(e) => {
                 bar.abandon();
-                tasks.abort_all();
                 return Err(e);
             }
-            Some(Err(e)) => {
-                return Err(ExportError::Route {
-                    path: "an export task".into(),
-                    message: e.to_string(),
-                });
-            }
-            None => break,
         }
     }
     bar.finish_and_clear();
@@ -177,12 +210,86 @@ async fn export(options: &Options) -> Result<Summary, ExportError> {
     Ok(summary)
 }
 
-async fn write_route(
-    app: axum::Router,
-    dir: &Path,
-    path: &str,
+/// What the export threads share.
+struct Work<'a> {
+    app: &'a axum::Router,
+    dir: &'a Path,
     precompress: bool,
-) -> Result<u64, ExportError> {
+    paths: &'a [String],
+    next: &'a AtomicUsize,
+    failed: &'a AtomicBool,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl Work<'_> {
+    /// One thread's share: paths until none are left or a thread failed.
+    fn run(&self) -> Result<Summary, ExportError> {
+        // The router's futures finish without waiting on anything but its
+        // own timers; a runtime of this thread's own drives them.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(ExportError::Runtime)?;
+        let mut summary = Summary::default();
+        let mut last_dir = PathBuf::new();
+        while !self.failed.load(Ordering::Relaxed) {
+            let index = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = self.paths.get(index) else {
+                break;
+            };
+            let written = runtime
+                .block_on(render(self.app, path))
+                .and_then(|(file, body)| {
+                    let target = self.dir.join(file);
+                    self.write(&target, &body, &mut last_dir)?;
+                    Ok(body.len() as u64)
+                });
+            match written {
+                Ok(bytes) => {
+                    summary.files += 1;
+                    summary.bytes += bytes;
+                    self.bar.inc(1);
+                }
+                Err(e) => {
+                    self.failed.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Writes `body` to `target` (and its compressed variants), creating
+    /// the folder unless it is `last_dir`, the one this thread made last.
+    fn write(&self, target: &Path, body: &[u8], last_dir: &mut PathBuf) -> Result<(), ExportError> {
+        if let Some(parent) = target.parent()
+            && parent != last_dir.as_path()
+        {
+            std::fs::create_dir_all(parent).map_err(|source| ExportError::Create {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+            parent.clone_into(last_dir);
+        }
+        std::fs::write(target, body).map_err(|source| ExportError::Write {
+            path: target.to_path_buf(),
+            source,
+        })?;
+        if self.precompress {
+            write_beside(target, "gz", &crate::web::cache::gzip_at(body, GZIP_LEVEL))?;
+            write_beside(
+                target,
+                "br",
+                &crate::web::cache::brotli_at(body, BROTLI_QUALITY),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The answer of the router for `path`: where it is written and its bytes
+/// as the router produced them.
+async fn render(app: &axum::Router, path: &str) -> Result<(PathBuf, Bytes), ExportError> {
     let route = |message: String| ExportError::Route {
         path: path.to_string(),
         message,
@@ -191,6 +298,7 @@ async fn write_route(
         .body(Body::empty())
         .map_err(|e| route(e.to_string()))?;
     let response = app
+        .clone()
         .oneshot(request)
         .await
         .map_err(|e| route(e.to_string()))?;
@@ -204,34 +312,15 @@ async fn write_route(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+        .unwrap_or("");
+    let file = file_for(path, content_type);
     let body = response
         .into_body()
         .collect()
         .await
         .map_err(|e| route(e.to_string()))?
         .to_bytes();
-    let target = dir.join(file_for(path, &content_type));
-    tokio::task::spawn_blocking(move || {
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| ExportError::Create {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        std::fs::write(&target, &body).map_err(|source| ExportError::Write {
-            path: target.clone(),
-            source,
-        })?;
-        if precompress {
-            write_beside(&target, "gz", &crate::web::cache::gzip(&body))?;
-            write_beside(&target, "br", &crate::web::cache::brotli(&body))?;
-        }
-        Ok(body.len() as u64)
-    })
-    .await
-    .map_err(|e| route(e.to_string()))?
+    Ok((file, body))
 }
 
 fn write_beside(target: &Path, extension: &str, bytes: &[u8]) -> Result<(), ExportError> {
@@ -243,6 +332,5 @@ fn write_beside(target: &Path, extension: &str, bytes: &[u8]) -> Result<(), Expo
         path: path.clone(),
         source,
     };
-    let mut file = std::fs::File::create(&path).map_err(write)?;
-    file.write_all(bytes).map_err(write)
+    std::fs::write(&path, bytes).map_err(write)
 }

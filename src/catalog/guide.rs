@@ -79,7 +79,9 @@ impl Catalog {
 
     /// Every (step, answer) pair that ends at a code, in data order.
     pub fn guide_outcomes(&self) -> Vec<(&GuideStep, &GuideAnswer)> {
-        self.notes.get().guide
+        self.notes
+            .get()
+            .guide
             .iter()
             .flat_map(|s| s.answers.iter().map(move |a| (s, a)))
             .filter(|(_, a)| a.code.is_some())

@@ -67,7 +67,9 @@ impl Catalog {
 
     /// The glossary entry of a header, by name in any case ("retry-after").
     pub fn header(&self, name: &str) -> Option<&HeaderField> {
-        self.notes.get().headers
+        self.notes
+            .get()
+            .headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
     }

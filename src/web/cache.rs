@@ -5,6 +5,11 @@
 //! picks the encoding the client accepts. A hot path does no template or
 //! compression work: it picks bytes and writes them. The cache is bounded
 //! by bytes, not entries, so large documents cannot blow the budget.
+//!
+//! Each entry also keeps, per encoding, the complete head the router sent
+//! it with (every layer's headers included), learnt from a real answer:
+//! with it the server answers a plain GET for the page without the router
+//! at all ([`ResponseCache::direct`]), the same bytes in the same order.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -31,9 +36,9 @@ pub const ASSET_CACHE: &str = "public, max-age=86400";
 /// variants' (gzip and brotli 6).
 pub const COMPRESSION_LEVEL: i32 = 6;
 
-/// Compression levels: the same for served responses and for the export's
-/// .gz and .br files. Brotli 6 is within a few per cent of 11 on these pages
-/// at a tenth of the time, which matters when the export compresses 80,000.
+/// Compression levels of served responses (the export picks its own, for
+/// throughput). Brotli 6 is within a few per cent of 11 on these pages at a
+/// tenth of the time.
 const GZIP_LEVEL: u32 = 6;
 const BROTLI_QUALITY: i32 = COMPRESSION_LEVEL;
 
@@ -63,6 +68,9 @@ pub struct Rendered {
     br: OnceLock<Bytes>,
     pub etag: Option<ETag>,
     etag_value: HeaderValue,
+    /// The head of a whole-router 200 answer of each variant (indexed by
+    /// [`Encoding::index`]), once one went out.
+    heads: [OnceLock<HeaderMap>; 3],
 }
 
 impl Rendered {
@@ -86,7 +94,23 @@ impl Rendered {
             identity,
             etag,
             etag_value,
+            heads: Default::default(),
         }
+    }
+
+    /// The body of one variant.
+    fn variant(&self, encoding: Encoding) -> Bytes {
+        match encoding {
+            Encoding::Brotli => self.br(),
+            Encoding::Gzip => self.gzip(),
+            Encoding::Identity => self.identity.clone(),
+        }
+    }
+
+    /// How many variants have a prebuilt head (0 to 3): those the server
+    /// answers without the router.
+    pub fn prebuilt_heads(&self) -> usize {
+        self.heads.iter().filter(|h| h.get().is_some()).count()
     }
 
     pub fn gzip(&self) -> Bytes {
@@ -97,11 +121,11 @@ impl Rendered {
         self.br.get_or_init(|| brotli(&self.identity)).clone()
     }
 
-    /// Bytes this entry may come to hold: the body, and room for both
+    /// Bytes this entry may come to hold: the body, room for both
     /// compressed variants, which are never larger than the body plus a
-    /// small frame.
+    /// small frame, and for the three prebuilt heads.
     fn weight(&self) -> u64 {
-        3 * self.identity.len() as u64 + 256
+        3 * self.identity.len() as u64 + 256 + 3 * HEAD_WEIGHT
     }
 
     /// The response for one request: 304 when the client has it, otherwise
@@ -117,15 +141,11 @@ impl Rendered {
             *r.status_mut() = StatusCode::NOT_MODIFIED;
             r
         } else {
-            let (body, encoding) = match preferred_encoding(request) {
-                Encoding::Brotli => (self.br(), Some("br")),
-                Encoding::Gzip => (self.gzip(), Some("gzip")),
-                Encoding::Identity => (self.identity.clone(), None),
-            };
-            let mut r = Response::new(Body::from(body));
+            let encoding = preferred_encoding(request);
+            let mut r = Response::new(Body::from(self.variant(encoding)));
             let h = r.headers_mut();
             h.insert(header::CONTENT_TYPE, self.content_type.clone());
-            if let Some(e) = encoding {
+            if let Some(e) = encoding.token() {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
             }
             r
@@ -140,12 +160,19 @@ impl Rendered {
     }
 }
 
+/// Room for one prebuilt head in an entry's weight, in bytes: a dozen
+/// header fields and the map around them.
+const HEAD_WEIGHT: u64 = 1024;
+
 /// The caching layer of a route group.
 pub async fn layer(
     State(cache): State<Arc<ResponseCache>>,
     request: Request,
     next: Next,
 ) -> Response {
+    if !cache.enabled {
+        return next.run(request).await;
+    }
     let get = request.method() == Method::GET;
     if get {
         let key = request
@@ -154,7 +181,16 @@ pub async fn layer(
             .map(|p| p.as_str())
             .unwrap_or("/");
         if let Some(hit) = cache.get(key) {
-            return hit.respond(request.headers());
+            let mut response = hit.respond(request.headers());
+            if request.extensions().get::<LearnHead>().is_some()
+                && response.status() == StatusCode::OK
+            {
+                response.extensions_mut().insert(Served {
+                    encoding: preferred_encoding(request.headers()),
+                    entry: hit,
+                });
+            }
+            return response;
         }
     }
     let conditions = negotiation_headers(request.headers());
@@ -202,21 +238,34 @@ fn negotiation_headers(request: &HeaderMap) -> HeaderMap {
     out
 }
 
-/// `data` gzip-compressed at the level every response uses.
+/// `data` gzip-compressed at the level every served response uses.
 pub fn gzip(data: &[u8]) -> Bytes {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
+    gzip_at(data, GZIP_LEVEL)
+}
+
+/// `data` gzip-compressed (RFC 1952) at `level` (0 to 9).
+pub fn gzip_at(data: &[u8], level: u32) -> Bytes {
+    let out = Vec::with_capacity(data.len() / 3 + 64);
+    let mut enc = flate2::write::GzEncoder::new(out, flate2::Compression::new(level));
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(data);
     enc.finish().map(Bytes::from).unwrap_or_default()
 }
 
-/// `data` brotli-compressed at the quality every response uses.
+/// `data` brotli-compressed at the quality every served response uses.
 pub fn brotli(data: &[u8]) -> Bytes {
-    let mut out = Vec::new();
+    brotli_at(data, BROTLI_QUALITY)
+}
+
+/// `data` brotli-compressed (RFC 7932) at `quality` (0 to 11).
+pub fn brotli_at(data: &[u8], quality: i32) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() / 4 + 64);
     let params = brotli::enc::BrotliEncoderParams {
-        quality: BROTLI_QUALITY,
+        quality,
         // A 256 KiB window: every page fits, and the encoder's memory stays
-        // a fraction of the default 4 MiB window's.
+        // a fraction of the default 4 MiB window's. (Windows sized to each
+        // page are no faster, and at quality 5 and above this encoder gets
+        // tens of times slower with them.)
         lgwin: 18,
         ..Default::default()
     };
@@ -227,11 +276,93 @@ pub fn brotli(data: &[u8]) -> Bytes {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
+/// The encodings a stored response is sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Encoding {
     Brotli,
     Gzip,
     Identity,
+}
+
+impl Encoding {
+    /// Where this variant's prebuilt head is kept in [`Rendered`].
+    fn index(self) -> usize {
+        match self {
+            Encoding::Brotli => 0,
+            Encoding::Gzip => 1,
+            Encoding::Identity => 2,
+        }
+    }
+
+    /// The Content-Encoding token (RFC 9110, Section 8.4.1), none for
+    /// identity.
+    fn token(self) -> Option<&'static str> {
+        match self {
+            Encoding::Brotli => Some("br"),
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Identity => None,
+        }
+    }
+}
+
+/// What the server may do with a request, by [`ResponseCache::direct`].
+pub enum Direct {
+    /// Send this 200 answer: the head the router sent for this page and
+    /// encoding, and the body.
+    Answer { head: HeaderMap, body: Bytes },
+    /// The page is stored but this variant's head is not known yet: send
+    /// the request through the router after [`Learn::mark`], then give the
+    /// answer to [`Learn::learn`].
+    Learn(Learn),
+}
+
+/// A variant whose head the server learns from the router's answer.
+pub struct Learn {
+    entry: Arc<Rendered>,
+    encoding: Encoding,
+}
+
+/// A request extension: the server learns the head of this answer.
+#[derive(Clone, Copy)]
+struct LearnHead;
+
+/// A response extension: the cache layer answered from this variant.
+#[derive(Clone)]
+struct Served {
+    entry: Arc<Rendered>,
+    encoding: Encoding,
+}
+
+impl Learn {
+    /// Asks the cache layer to say which entry and variant answer `request`.
+    pub fn mark<B>(&self, request: &mut axum::http::Request<B>) {
+        request.extensions_mut().insert(LearnHead);
+    }
+
+    /// Keeps the head of `response` for this variant, when it is a 200 the
+    /// cache layer built from this very entry and variant and no layer
+    /// changed its encoding or length.
+    pub fn learn<B>(self, response: &axum::http::Response<B>) {
+        let Some(served) = response.extensions().get::<Served>() else {
+            return;
+        };
+        if response.status() != StatusCode::OK
+            || !Arc::ptr_eq(&served.entry, &self.entry)
+            || served.encoding != self.encoding
+        {
+            return;
+        }
+        let h = response.headers();
+        let coded = h.get(header::CONTENT_ENCODING).map(HeaderValue::as_bytes)
+            == self.encoding.token().map(str::as_bytes);
+        let length = self.entry.variant(self.encoding).len();
+        let sized = h
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|v| v.to_str().ok().and_then(|v| v.parse::<usize>().ok()) == Some(length));
+        if coded && sized && !h.contains_key(header::DATE) {
+            let _ = self.entry.heads[self.encoding.index()].set(h.clone());
+        }
+    }
 }
 
 /// Reads Accept-Encoding, honouring q=0; prefers br over gzip at equal weight.
@@ -278,6 +409,7 @@ impl quick_cache::Weighter<String, Arc<Rendered>> for ByBytes {
 /// A map from canonical path to rendered response, bounded by bytes.
 pub struct ResponseCache {
     inner: quick_cache::sync::Cache<String, Arc<Rendered>, ByBytes>,
+    enabled: bool,
 }
 
 impl ResponseCache {
@@ -287,7 +419,63 @@ impl ResponseCache {
         let estimated = (bytes / 16_384).max(16) as usize;
         ResponseCache {
             inner: quick_cache::sync::Cache::with_weighter(estimated, bytes, ByBytes),
+            enabled: true,
         }
+    }
+
+    /// A cache that stores nothing: its layer passes every request to the
+    /// handler and the handler's response through untouched. For the
+    /// export, which asks for every page once.
+    pub fn disabled() -> ResponseCache {
+        ResponseCache {
+            inner: quick_cache::sync::Cache::with_weighter(16, 0, ByBytes),
+            enabled: false,
+        }
+    }
+
+    /// What the server may answer to `request` without the router: a
+    /// plain GET (no Origin, no condition, no body) whose target is a
+    /// stored page, while requests are not logged (the router's access log
+    /// would miss it). Everything else is None and goes through the router.
+    pub fn direct<B>(&self, request: &axum::http::Request<B>) -> Option<Direct> {
+        // Only origin-form targets: an absolute-form request is a proxy
+        // request, answered by the live proxy layer (407) unless it names
+        // this server, which the router works out.
+        if !self.enabled
+            || request.method() != Method::GET
+            || request.uri().scheme().is_some()
+            || request.uri().authority().is_some()
+        {
+            return None;
+        }
+        let h = request.headers();
+        // A header section over the limits gets its 431 from the router.
+        if super::layers::header_problem(h).is_some() {
+            return None;
+        }
+        // The fields any layer around the cache reads: CORS, the cache's
+        // own conditions, the body limit.
+        if [
+            header::ORIGIN,
+            header::IF_NONE_MATCH,
+            header::CONTENT_LENGTH,
+            header::TRANSFER_ENCODING,
+        ]
+        .iter()
+        .any(|name| h.contains_key(name))
+            || super::logging_requests()
+        {
+            return None;
+        }
+        let entry = self.inner.get(request.uri().path_and_query()?.as_str())?;
+        let encoding = preferred_encoding(h);
+        Some(match entry.heads[encoding.index()].get() {
+            Some(head) => Direct::Answer {
+                head: head.clone(),
+                body: entry.variant(encoding),
+            },
+            None => Direct::Learn(Learn { entry, encoding }),
+        })
     }
 
     /// The cached response stored under `key`, if any.

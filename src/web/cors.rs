@@ -69,18 +69,20 @@ where
     type Future = futures_util::future::Either<<Cors<S> as Service<Request<B>>>::Future, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        // Both wrap the same inner service; readiness of one is readiness of
-        // the other.
-        self.plain.poll_ready(cx)
+        // Both are made ready, so that `call` may use either without a
+        // clone of the CORS configuration per request; the one not called
+        // just stays ready.
+        match self.plain.poll_ready(cx) {
+            Poll::Ready(Ok(())) => self.cors.poll_ready(cx),
+            other => other,
+        }
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         if request.method() == Method::OPTIONS && !is_preflight(&request) {
             futures_util::future::Either::Right(self.plain.call(request))
         } else {
-            // Cors<S> is ready whenever S is: it has no readiness of its own.
-            let mut cors = self.cors.clone();
-            futures_util::future::Either::Left(cors.call(request))
+            futures_util::future::Either::Left(self.cors.call(request))
         }
     }
 }

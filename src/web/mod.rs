@@ -45,7 +45,7 @@ use layers::{
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use server::{ConnectionLimits, serve, serve_with};
+pub use server::{ConnectionLimits, Site, serve, serve_with};
 
 /// Everything a handler needs besides the catalog (which is process-wide).
 pub struct AppState {
@@ -487,13 +487,27 @@ fn shared(router: Router) -> Router {
         .layer(layers::referrer_policy())
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(
-                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
-                )
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
-                ),
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(ACCESS_LOG_LEVEL))
+                .on_request(tower_http::trace::DefaultOnRequest::new().level(REQUEST_LOG_LEVEL))
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(ACCESS_LOG_LEVEL)),
         )
+}
+
+/// The level of the access log: a span per request and an event per
+/// response, from tower-http's trace layer.
+const ACCESS_LOG_LEVEL: tracing::Level = tracing::Level::INFO;
+
+/// The level of the trace layer's "started processing request" events.
+const REQUEST_LOG_LEVEL: tracing::Level = tracing::Level::DEBUG;
+
+/// Whether the access log is on (`RUST_LOG` lets any of tower-http's trace
+/// layer through): then every request goes through the router, whose trace
+/// layer writes it. `tracing` caches the answer per call site, so asking
+/// costs a load or two when it is off.
+pub(crate) fn logging_requests() -> bool {
+    tracing::enabled!(target: "tower_http::trace::make_span", ACCESS_LOG_LEVEL)
+        || tracing::enabled!(target: "tower_http::trace::on_request", REQUEST_LOG_LEVEL)
+        || tracing::enabled!(target: "tower_http::trace::on_response", ACCESS_LOG_LEVEL)
 }
 
 /// A 301 to `to`: the status the URL scheme promises for reverse-order
@@ -783,7 +797,7 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
         }
         let site = serve_with(
             listener,
-            router_with(state.clone(), with_live),
+            Site::with_cache(router_with(state.clone(), with_live), state.cache.clone()),
             until_stopped(stopped.clone()),
             config.connections,
         );

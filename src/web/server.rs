@@ -15,11 +15,16 @@
 //! - 1xx, 204 and 304 responses carry no Content-Length (RFC 9110,
 //!   Section 8.6);
 //! - on shutdown the listener closes at once (new connections are refused)
-//!   and open requests get up to 30 s to finish.
+//!   and open requests get up to 30 s to finish;
+//! - a plain GET for a page the response cache holds is answered here, from
+//!   the head the router sent it with and the stored body, without the
+//!   router (see `cache::ResponseCache::direct`): the hot path of a site
+//!   whose pages are all known in advance is a map lookup and a write.
 
+use super::cache::{Direct, ResponseCache};
 use super::live;
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{Response, StatusCode, Version, header};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -90,27 +95,78 @@ impl Drop for InFlight {
 
 /// A response body that holds its [`InFlight`] mark.
 struct TrackedBody {
-    inner: Body,
+    inner: Payload,
     _mark: InFlight,
 }
 
+/// What a response body is made of: the router's body, or stored bytes
+/// sent as one frame.
+enum Payload {
+    Routed(Body),
+    Stored(Option<Bytes>),
+}
+
 impl http_body::Body for TrackedBody {
-    type Data = axum::body::Bytes;
+    type Data = Bytes;
     type Error = axum::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
+        match &mut self.inner {
+            Payload::Routed(body) => Pin::new(body).poll_frame(cx),
+            Payload::Stored(bytes) => Poll::Ready(
+                bytes
+                    .take()
+                    .filter(|b| !b.is_empty())
+                    .map(|b| Ok(http_body::Frame::data(b))),
+            ),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        match &self.inner {
+            Payload::Routed(body) => body.is_end_stream(),
+            Payload::Stored(bytes) => bytes.as_ref().is_none_or(Bytes::is_empty),
+        }
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
+        match &self.inner {
+            Payload::Routed(body) => body.size_hint(),
+            Payload::Stored(bytes) => {
+                http_body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+        }
+    }
+}
+
+/// What a listener serves: the router, and the response cache whose stored
+/// pages the server may answer itself (the cache the router's groups use).
+pub struct Site {
+    router: Router,
+    cache: Option<Arc<ResponseCache>>,
+}
+
+impl Site {
+    /// `router`, with the server answering the pages `cache` holds (the
+    /// cache of the `AppState` the router was built with).
+    pub fn with_cache(router: Router, cache: Arc<ResponseCache>) -> Site {
+        Site {
+            router,
+            cache: Some(cache),
+        }
+    }
+}
+
+impl From<Router> for Site {
+    /// `router` answering every request.
+    fn from(router: Router) -> Site {
+        Site {
+            router,
+            cache: None,
+        }
     }
 }
 
@@ -125,13 +181,15 @@ pub async fn serve(
 }
 
 /// Accepts connections until `shutdown` resolves, then closes the listener
-/// and lets open requests finish (up to 30 s).
+/// and lets open requests finish (up to 30 s). `site` is a [`Router`] or a
+/// [`Site`].
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
-    app: Router,
+    site: impl Into<Site>,
     shutdown: impl std::future::Future<Output = ()>,
     limits: ConnectionLimits,
 ) {
+    let Site { router: app, cache } = site.into();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = Builder::new(TokioExecutor::new());
     builder
@@ -188,11 +246,43 @@ pub async fn serve_with(
         // request's extensions (what axum's `Extension` layer would put
         // there), so a connection costs no copy of the route table.
         let app = app.clone();
+        let cache = cache.clone();
         let accepted_at = Instant::now();
         let activity = Arc::new(Activity::default());
         let seen = activity.clone();
         let service = hyper::service::service_fn(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                let problem = host_problem(&request);
+                let direct = match (&problem, &cache) {
+                    (None, Some(cache)) => cache.direct(&request),
+                    _ => None,
+                };
+                let learn = match direct {
+                    Some(Direct::Answer { head, body }) => {
+                        seen.started.store(true, Ordering::Relaxed);
+                        seen.in_flight.fetch_add(1, Ordering::Relaxed);
+                        let mark = InFlight {
+                            activity: seen.clone(),
+                            accepted: accepted_at,
+                        };
+                        let mut response = Response::new(TrackedBody {
+                            inner: Payload::Stored(Some(body)),
+                            _mark: mark,
+                        });
+                        *response.headers_mut() = head;
+                        return futures_util::future::Either::Left(std::future::ready(Ok::<
+                            _,
+                            std::io::Error,
+                        >(
+                            response
+                        )));
+                    }
+                    Some(Direct::Learn(learn)) => {
+                        learn.mark(&mut request);
+                        Some(learn)
+                    }
+                    None => None,
+                };
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(peer));
@@ -203,20 +293,23 @@ pub async fn serve_with(
                 }
                 let app = app.clone();
                 let activity = seen.clone();
-                async move {
+                futures_util::future::Either::Right(async move {
                     activity.started.store(true, Ordering::Relaxed);
                     activity.in_flight.fetch_add(1, Ordering::Relaxed);
                     let mark = InFlight {
                         activity,
                         accepted: accepted_at,
                     };
-                    let response = match host_problem(&request) {
+                    let response = match problem {
                         Some(problem) => problem,
                         None => app
                             .oneshot(request.map(Body::new))
                             .await
                             .unwrap_or_else(|never| match never {}),
                     };
+                    if let Some(learn) = learn {
+                        learn.learn(&response);
+                    }
                     // A live request may ask for the connection to be dropped
                     // before any answer: only this layer can do that.
                     if response
@@ -247,11 +340,11 @@ pub async fn serve_with(
                     Ok::<_, std::io::Error>(Response::from_parts(
                         parts,
                         TrackedBody {
-                            inner: body,
+                            inner: Payload::Routed(body),
                             _mark: mark,
                         },
                     ))
-                }
+                })
             },
         );
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);

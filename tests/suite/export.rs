@@ -13,11 +13,24 @@ use std::time::{Duration, Instant};
 
 const BASE: &str = "http://parity.test";
 
-/// A child process that is killed when the test ends, pass or fail.
+/// A child process that is stopped when the test ends, pass or fail: asked
+/// with SIGTERM first, so that nginx's master stops its workers (killed
+/// outright, it would leave them running), then killed if it lingers.
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
+        let asked = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while asked && Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -272,4 +285,101 @@ fn export_errors_are_clear_and_exit_non_zero() {
         "a base URL that is not an origin is a usage error"
     );
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// A sample of the export's routes: one of each kind the site has, and a
+/// spread over the whole list.
+fn sample_routes() -> Vec<String> {
+    let all = statusatlas::export::routes();
+    let mut sample: Vec<String> = [
+        "/",
+        "/http/407",
+        "/compare/http/101-vs-407",
+        "/api/v1/http/codes/407",
+        "/badge/http/407.svg",
+        "/embed.js",
+        "/sitemap.xml",
+        "/api/openapi.json",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    sample.extend(all.iter().step_by(all.len() / 40).cloned());
+    sample.sort();
+    sample.dedup();
+    sample
+}
+
+#[test]
+fn the_export_writes_the_routers_bytes_and_their_compressed_forms() {
+    use statusatlas::export::{Options, export_paths, file_for};
+    let dir =
+        std::env::temp_dir().join(format!("statusatlas-export-sample-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let paths = sample_routes();
+    let options = Options {
+        dir: dir.clone(),
+        base_url: crate::support::BASE.to_string(),
+        force: false,
+        precompress: true,
+        progress: false,
+    };
+    let summary = export_paths(&options, &paths).unwrap();
+    assert_eq!(summary.files, paths.len());
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut bytes = 0;
+    for path in &paths {
+        let response = runtime.block_on(crate::support::get(path));
+        assert_eq!(response.status(), 200, "{path}");
+        let content_type = crate::support::header(&response, "content-type").to_string();
+        let served = runtime.block_on(crate::support::body_bytes(response));
+        let file = dir.join(file_for(path, &content_type));
+        let written = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(written == served, "{path}: the file is what serve answers");
+        bytes += written.len() as u64;
+
+        let mut gz = file.clone().into_os_string();
+        gz.push(".gz");
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&std::fs::read(&gz).unwrap()[..]),
+            &mut unzipped,
+        )
+        .unwrap();
+        assert!(unzipped == written, "{path}: .gz holds the same bytes");
+
+        let mut br = file.into_os_string();
+        br.push(".br");
+        let mut unbrotli = Vec::new();
+        brotli::BrotliDecompress(&mut &std::fs::read(&br).unwrap()[..], &mut unbrotli).unwrap();
+        assert!(unbrotli == written, "{path}: .br holds the same bytes");
+    }
+    assert_eq!(summary.bytes, bytes, "the summary counts the bytes written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_export_stops_at_a_route_that_does_not_answer_200() {
+    use statusatlas::export::{ExportError, Options, export_paths};
+    let dir = std::env::temp_dir().join(format!("statusatlas-export-stop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let options = Options {
+        dir: dir.clone(),
+        base_url: crate::support::BASE.to_string(),
+        force: false,
+        precompress: false,
+        progress: false,
+    };
+    let paths = vec!["/http/407".to_string(), "/http/299".to_string()];
+    match export_paths(&options, &paths) {
+        Err(ExportError::Status { path, status }) => {
+            assert_eq!(path, "/http/299");
+            assert_eq!(status, 404);
+        }
+        other => panic!("expected a status error, got {other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

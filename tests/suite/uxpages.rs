@@ -213,7 +213,10 @@ async fn often_confused_lists_read_by_name_and_always_give_the_reason() {
     for p in [Protocol::Http, Protocol::Grpc, Protocol::Dns, Protocol::Sip] {
         for e in catalog().protocol(p).unwrap().entries.iter().take(12) {
             let html = page(&statusatlas::web::routes::entry(e)).await;
-            let Some(section) = html.split("id=\"confused\">Often confused with</h2>").nth(1) else {
+            let Some(section) = html
+                .split("id=\"confused\">Often confused with</h2>")
+                .nth(1)
+            else {
                 continue;
             };
             let section = section.split("</section>").next().unwrap();
