@@ -178,6 +178,7 @@ async fn requests_that_change_the_answer_reach_the_router() {
 
     // A header field over the limit gets its 431, cached page or not.
     let long = "a".repeat(9 * 1024);
+    let mut stream = TcpStream::connect(addr).await.unwrap();
     let (too_large, _) = exchange(
         &mut stream,
         &get("/http/407", &format!("X-Long: {long}\r\n")),
