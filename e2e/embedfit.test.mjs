@@ -26,7 +26,8 @@ before(async () => {
   browser = await launchBrowser();
   const xml = await (await fetch(server.url + "/sitemap.xml")).text();
   codePaths = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname)
-    .filter((p) => /^\/[a-z]+\/[^/]+$/.test(p) && !p.startsWith("/situations/"));
+    // Code pages: a protocol, then a code (not the cheat sheet).
+    .filter((p) => /^\/(http|smtp|grpc|websocket|ftp|sip|dns)\/[^/]+$/.test(p) && !p.endsWith("/cheat-sheet"));
 });
 after(async () => { await browser?.close(); await server?.stop(); });
 
