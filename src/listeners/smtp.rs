@@ -464,17 +464,24 @@ async fn read_data<R: AsyncBufRead + Unpin>(reader: &mut R) -> std::io::Result<O
         size: 0,
         long_line: false,
     };
+    // Only CRLF "." CRLF ends the data (RFC 5321, section 4.1.1.4): a dot
+    // line after a bare LF, or ended by one, is text. Taking `\n.\n` as the
+    // end would let text after it run as commands (SMTP smuggling). The CRLF
+    // ending the DATA command counts as the first CRLF.
+    let mut after_crlf = true;
     loop {
         match read_line(reader, TEXT_LINE_MAX).await? {
             Line::Closed => return Ok(None),
             Line::TooLong => {
                 text.long_line = true;
                 text.size = text.size.saturating_add(TEXT_LINE_MAX);
+                after_crlf = false;
             }
             Line::Text(line) => {
-                if line == b".\r\n" || line == b".\n" {
+                if after_crlf && line == b".\r\n" {
                     return Ok(Some(text));
                 }
+                after_crlf = line.ends_with(b"\r\n");
                 let unstuffed = line.strip_prefix(b".").unwrap_or(&line);
                 text.size = text.size.saturating_add(unstuffed.len());
             }

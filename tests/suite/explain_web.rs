@@ -103,7 +103,9 @@ async fn a_posted_transcript_shows_every_finding_and_the_diagnosis() {
     assert!(page.contains(&askama_escape(&meaning_407)), "{page}");
     assert!(page.contains("From: the proxy, answering CONNECT shop.example.test:443"));
     // The diagnosis: the origin's 200 is the outcome, the 407 came before.
-    let diagnosis = &page[page.find("id=\"diagnosis\">Diagnosis</h2>").expect("a diagnosis")..];
+    let diagnosis = &page[page
+        .find("id=\"diagnosis\">Diagnosis</h2>")
+        .expect("a diagnosis")..];
     assert!(diagnosis.contains(&format!(
         "<dt>Final outcome</dt><dd>HTTP 200 OK (line {l200})</dd>"
     )));

@@ -679,3 +679,29 @@ async fn sessions_end_after_their_lifetime_even_when_busy() {
     }
     assert!(c.closed().await);
 }
+
+#[tokio::test]
+async fn only_crlf_dot_crlf_ends_the_data_so_nothing_is_smuggled() {
+    let at = start(SmtpLimits::default()).await;
+    let mut c = Client::transaction(at).await;
+    assert_eq!(
+        c.command("RCPT TO:<b@example.com>").await,
+        "250 2.1.5 Recipient OK"
+    );
+    assert!(c.command("DATA").await.starts_with("354 "));
+    // A bare-LF dot line, before or after CRLF, is message text: the
+    // commands after it are text too, and get no reply.
+    c.send("Subject: t\r\n\r\nhello\n.\nRSET\r\nhi\r\n.\nMAIL FROM:<x@y>\r\n")
+        .await;
+    c.send("end\r\n.\r\n").await;
+    assert!(c.reply().await.starts_with("250 2.0.0 "));
+    // The next replies answer the next commands, not smuggled ones.
+    assert_eq!(
+        c.command("MAIL FROM:<a@client.test>").await,
+        "250 2.1.0 Sender OK"
+    );
+    assert_eq!(
+        c.command("RCPT TO:<c@example.com>").await,
+        "250 2.1.5 Recipient OK"
+    );
+}
