@@ -450,6 +450,23 @@ async fn ranges_give_206_multipart_and_416() {
     )
     .await;
     assert_eq!(r.status(), 200, "If-Range with another tag sends the whole");
+    // A value that is neither an entity tag nor an HTTP-date is a false
+    // condition too: the whole, never the range.
+    for odd in [
+        "*",
+        "range-100",
+        "\"a\", \"b\"",
+        "Tue, 01 Dec 2026 01:53:36 +0000",
+    ] {
+        let r = go(
+            request("GET", "/range/100")
+                .header("range", "bytes=0-4")
+                .header("if-range", odd),
+            "",
+        )
+        .await;
+        assert_eq!(r.status(), 200, "If-Range: {odd}");
+    }
     let r = go(
         request("GET", "/range/100")
             .header("range", "bytes=0-4")

@@ -151,9 +151,12 @@ pub async fn range(path: routes::LiveRange, Admitted(_): Admitted, headers: Head
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .map_or(Selection::Whole, |v| select(v, len));
+    // An If-Range that is neither a strong tag nor an HTTP-date matching
+    // the representation makes the condition false, so the whole is sent
+    // (RFC 9110, section 13.1.5): a value that does not parse included.
     let current = match headers.typed_get::<IfRange>() {
         Some(if_range) => !if_range.is_modified(tag.as_ref(), None),
-        None => true,
+        None => !headers.contains_key(header::IF_RANGE),
     };
     let wanted = if current { wanted } else { Selection::Whole };
     let body = representation(len);
