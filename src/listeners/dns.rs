@@ -221,6 +221,14 @@ fn soa_record() -> Record {
 /// The reply to a query for `name` of `qtype`, `edns` telling whether the
 /// query carried an OPT record.
 fn reply(name: &Name, qtype: RecordType, edns: bool) -> Reply {
+    // Zone transfers are not offered: REFUSED, as RFC 5936 (section 2.2.1)
+    // allows, rather than a transfer that ends after one SOA.
+    if matches!(qtype, RecordType::AXFR | RecordType::IXFR) {
+        return Reply {
+            ede: Some((18, "zone transfers are not offered".to_string())),
+            ..Reply::error(ResponseCode::Refused)
+        };
+    }
     match asked(name) {
         Asked::OutOfZone => Reply {
             ede: Some((20, format!("this server answers only for {ZONE}"))),
@@ -255,14 +263,26 @@ fn reply(name: &Name, qtype: RecordType, edns: bool) -> Reply {
             let mut authorities = Vec::new();
             match code {
                 ResponseCode::NoError => {
-                    let rdata = match qtype {
-                        RecordType::A => Some(RData::A(A(NOERROR_V4))),
-                        RecordType::AAAA => Some(RData::AAAA(AAAA(NOERROR_V6))),
-                        _ => None,
-                    };
-                    match rdata {
-                        Some(rdata) => answers.push(Record::from_rdata(name.clone(), TTL, rdata)),
-                        None => authorities.push(soa_record()),
+                    // ANY gets every record the name has (RFC 8482 lets a
+                    // server answer with a subset; here the subset is all).
+                    let v4 = matches!(qtype, RecordType::A | RecordType::ANY);
+                    let v6 = matches!(qtype, RecordType::AAAA | RecordType::ANY);
+                    if v4 {
+                        answers.push(Record::from_rdata(
+                            name.clone(),
+                            TTL,
+                            RData::A(A(NOERROR_V4)),
+                        ));
+                    }
+                    if v6 {
+                        answers.push(Record::from_rdata(
+                            name.clone(),
+                            TTL,
+                            RData::AAAA(AAAA(NOERROR_V6)),
+                        ));
+                    }
+                    if answers.is_empty() {
+                        authorities.push(soa_record());
                     }
                 }
                 ResponseCode::NXDomain => authorities.push(soa_record()),

@@ -198,6 +198,21 @@ async fn noerror_answers_with_documentation_addresses() {
     .unwrap();
     assert_eq!(with_ede.answers.len(), 1);
     assert_eq!(ede(&with_ede).map(|e| e.0), Some(3), "a stale answer");
+    // ANY names every record the name has, never NODATA.
+    let any = tcp(at, &query("noerror.status.test.", RecordType::ANY, false)).await;
+    let types: Vec<RecordType> = any.answers.iter().map(|r| r.record_type()).collect();
+    assert_eq!(types, [RecordType::A, RecordType::AAAA]);
+}
+
+#[tokio::test]
+async fn zone_transfers_are_refused() {
+    let at = start(DnsLimits::default()).await;
+    for qtype in [RecordType::AXFR, RecordType::IXFR] {
+        let r = tcp(at, &query("status.test.", qtype, true)).await;
+        assert_eq!(r.metadata.response_code, ResponseCode::Refused, "{qtype}");
+        assert!(r.answers.is_empty(), "{qtype}");
+        assert_eq!(ede(&r).map(|e| e.0), Some(18), "{qtype}: Prohibited");
+    }
 }
 
 #[tokio::test]
