@@ -109,6 +109,9 @@ pub fn exact<'a>(
             .find(|e| e.kind == Some(crate::catalog::Kind::Ede) && e.code == n)
             .map(ExactCode::One);
     }
+    if let Some(e) = code_with_phrase(catalog, protocol, rest) {
+        return Some(ExactCode::One(e));
+    }
     let code_like = !rest.is_empty()
         && rest.len() <= 16
         && rest.chars().any(|c| c.is_ascii_digit())
@@ -129,6 +132,44 @@ pub fn exact<'a>(
     } else {
         ExactCode::Shared(first.protocol, rest)
     })
+}
+
+/// A code followed by its own phrase, as a status line or a log writes it
+/// (`404 Not Found`, `HTTP/1.1 407 Proxy Authentication Required`, `SIP/2.0
+/// 486 Busy Here`), names that code: the words must be the entry's phrase
+/// (or the name it is known by), in any case and spacing.
+fn code_with_phrase<'a>(
+    catalog: &'a Catalog,
+    protocol: Option<Protocol>,
+    rest: &str,
+) -> Option<&'a Entry> {
+    let (first, tail) = rest.split_once(char::is_whitespace)?;
+    let (protocol, code, phrase) = match first.to_ascii_uppercase() {
+        v if v.starts_with("HTTP/") => {
+            let (code, phrase) = tail.trim().split_once(char::is_whitespace)?;
+            (Some(Protocol::Http), code, phrase)
+        }
+        v if v.starts_with("SIP/") => {
+            let (code, phrase) = tail.trim().split_once(char::is_whitespace)?;
+            (Some(Protocol::Sip), code, phrase)
+        }
+        _ => (protocol, first, tail),
+    };
+    if !code.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let words = |text: &str| {
+        text.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let wanted = words(phrase);
+    let found = catalog.lookup(protocol, code).entries;
+    let mut named = found.into_iter().filter(|e| {
+        words(&e.phrase) == wanted || e.known_as.as_deref().is_some_and(|k| words(k) == wanted)
+    });
+    let one = named.next()?;
+    named.next().is_none().then_some(one)
 }
 
 /// One ranked result.
@@ -220,6 +261,20 @@ impl<'a> SearchIndex<'a> {
             results: Vec::new(),
         };
         let mut hits = self.rank(protocol, &rest);
+        // A code with its own phrase ("404 not found") names that code:
+        // it comes first, before codes whose other words match.
+        if let Some(e) = code_with_phrase(self.catalog, protocol, &rest) {
+            let top = hits.first().map_or(0, |h| h.score).saturating_add(1);
+            hits.retain(|h| !std::ptr::eq(h.entry, e));
+            hits.insert(
+                0,
+                Hit {
+                    entry: e,
+                    score: top,
+                    matched: MatchKind::Code,
+                },
+            );
+        }
         let corrected = if hits.is_empty() {
             self.correct(&rest)
         } else {

@@ -275,3 +275,24 @@ fn a_partial_match_after_correction_says_what_was_searched() {
     assert_eq!(o.results[0].entry.code, "504");
     assert_eq!(o.results[0].matched, MatchKind::Fuzzy);
 }
+
+#[test]
+fn a_code_with_its_phrase_finds_that_code_first() {
+    let index = statusatlas::search::SearchIndex::new(catalog());
+    for (q, protocol, code) in [
+        ("404 Not Found", Protocol::Http, "404"),
+        ("HTTP/1.1 503 Service Unavailable", Protocol::Http, "503"),
+        ("sip 404 not found", Protocol::Sip, "404"),
+    ] {
+        let out = index.search(q, 10);
+        let first = out
+            .results
+            .first()
+            .unwrap_or_else(|| panic!("{q}: no result"));
+        assert_eq!(
+            (first.entry.protocol, first.entry.code.as_str()),
+            (protocol, code),
+            "{q}"
+        );
+    }
+}

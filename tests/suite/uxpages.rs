@@ -269,6 +269,12 @@ async fn an_exact_code_opens_its_page() {
         ("5.7.1", "/smtp/5.7.1"),
         ("dns ede 18", "/dns/ede/18"),
         ("SIP 486", "/sip/486"),
+        // A code with its phrase, as status lines and logs write it.
+        ("404 Not Found", "/http/404"),
+        ("503 service unavailable", "/http/503"),
+        ("HTTP/1.1 407 Proxy Authentication Required", "/http/407"),
+        ("SIP/2.0 486 Busy Here", "/sip/486"),
+        ("418 I'm a teapot", "/http/418"),
     ] {
         let r = get(&format!("/search?q={}", q.replace(' ', "+"))).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{q}");
