@@ -203,9 +203,11 @@ pub fn choose(method: &str, user: &str) -> Option<Answer> {
 
 /// The user part of a sip: or sips: URI (`486` of `sip:486@host;x=y`).
 fn user_of(uri: &str) -> Option<&str> {
-    let rest = uri
-        .strip_prefix("sip:")
-        .or_else(|| uri.strip_prefix("sips:"))?;
+    // Schemes are case-insensitive (RFC 3261, section 19.1.4).
+    let (scheme, rest) = uri.split_once(':')?;
+    if !scheme.eq_ignore_ascii_case("sip") && !scheme.eq_ignore_ascii_case("sips") {
+        return None;
+    }
     Some(match rest.split_once('@') {
         Some((user, _)) => user.split([';', ':']).next().unwrap_or(user),
         None => "",

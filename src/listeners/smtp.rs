@@ -366,6 +366,16 @@ impl Session {
                 if self.recipients >= self.limits.max_recipients {
                     return reply(too_many_recipients());
                 }
+                // The null path is a reverse-path only (RFC 5321, section
+                // 4.1.1.3): a recipient must be a mailbox.
+                if to.address.is_empty() {
+                    return reply(Reply::new(
+                        501,
+                        1,
+                        3,
+                        "The null path <> is not a recipient; write a mailbox",
+                    ));
+                }
                 match asked(&to.address) {
                     Asked::Accept => {
                         self.recipients += 1;

@@ -189,6 +189,12 @@ async fn malformed_requests_are_refused_or_ignored() {
         status(exchange(at, version.as_bytes()).await).unwrap(),
         "SIP/2.0 505 Version Not Supported"
     );
+    // Schemes are case-insensitive (RFC 3261, section 19.1.4).
+    let upper = request("OPTIONS", "SIP:486@status.test", 19);
+    assert_eq!(
+        status(exchange(at, upper.as_bytes()).await).unwrap(),
+        "SIP/2.0 486 Busy Here"
+    );
     let tel = request("INVITE", "tel:+15550100", 17);
     assert_eq!(
         status(exchange(at, tel.as_bytes()).await).unwrap(),

@@ -705,3 +705,15 @@ async fn only_crlf_dot_crlf_ends_the_data_so_nothing_is_smuggled() {
         "250 2.1.5 Recipient OK"
     );
 }
+
+#[tokio::test]
+async fn the_null_path_is_not_a_recipient() {
+    let at = start(SmtpLimits::default()).await;
+    let mut c = Client::transaction(at).await;
+    let refused = c.command("RCPT TO:<>").await;
+    assert!(refused.starts_with("501 5.1.3 "), "{refused}");
+    assert_eq!(
+        c.command("RCPT TO:<b@example.com>").await,
+        "250 2.1.5 Recipient OK"
+    );
+}
