@@ -225,9 +225,56 @@ fn tag_for(request: &Request<'_>) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// The response to one datagram, or `None` when nothing is sent (ACK,
-/// responses, what is not a SIP request).
-pub fn respond(datagram: &[u8]) -> Option<Vec<u8>> {
+/// The topmost Via value as the response carries it: `received` with the
+/// source address when it differs from the sent-by host (RFC 3261, section
+/// 18.2.1), and an empty `rport` filled in with the source port, which also
+/// adds `received` (RFC 3581, section 4).
+fn stamped_via(via: &str, peer: std::net::SocketAddr) -> String {
+    // Only the first via-parm of a comma-separated value is the topmost.
+    let (first, others) = match via.split_once(',') {
+        Some((first, others)) => (first, Some(others)),
+        None => (via, None),
+    };
+    let mut parts = first.split(';');
+    let sent = parts.next().unwrap_or("").trim_end();
+    let host = sent
+        .split_whitespace()
+        .nth(1)
+        .map(|by| match by.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(v6),
+            None => by.split(':').next().unwrap_or(by),
+        })
+        .unwrap_or("");
+    let ip = peer.ip().to_string();
+    let mut rport = false;
+    let mut params: Vec<String> = Vec::new();
+    for p in parts {
+        let p = p.trim();
+        if p.eq_ignore_ascii_case("rport") {
+            rport = true;
+            params.push(format!("rport={}", peer.port()));
+        } else if !p.to_ascii_lowercase().starts_with("received=") {
+            params.push(p.to_string());
+        }
+    }
+    if rport || host != ip {
+        params.push(format!("received={ip}"));
+    }
+    let mut out = sent.to_string();
+    for p in params {
+        out.push(';');
+        out.push_str(&p);
+    }
+    if let Some(others) = others {
+        out.push(',');
+        out.push_str(others);
+    }
+    out
+}
+
+/// The response to one datagram from `peer`, or `None` when nothing is
+/// sent (ACK, responses, what is not a SIP request).
+pub fn respond(datagram: &[u8], peer: std::net::SocketAddr) -> Option<Vec<u8>> {
     if datagram.len() > MAX_DATAGRAM || datagram.starts_with(b"SIP/") {
         return None;
     }
@@ -259,8 +306,12 @@ pub fn respond(datagram: &[u8]) -> Option<Vec<u8>> {
         }
     };
     let mut out = format!("SIP/2.0 {} {}\r\n", chosen.code, chosen.reason);
-    for via in request.all("Via") {
-        out.push_str(&format!("Via: {via}\r\n"));
+    for (i, via) in request.all("Via").enumerate() {
+        if i == 0 {
+            out.push_str(&format!("Via: {}\r\n", stamped_via(via, peer)));
+        } else {
+            out.push_str(&format!("Via: {via}\r\n"));
+        }
     }
     for name in ["From", "To", "Call-ID", "CSeq"] {
         let Some(value) = request.one(name) else {
@@ -307,7 +358,7 @@ pub async fn serve(
         if peer.port() == 0 || !rate.allow(peer.ip()) {
             continue;
         }
-        if let Some(response) = respond(&buf[..n])
+        if let Some(response) = respond(&buf[..n], peer)
             && let Err(error) = socket.send_to(&response, peer).await
         {
             tracing::debug!(%error, %peer, "SIP response not sent");
