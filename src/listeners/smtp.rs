@@ -256,6 +256,16 @@ pub mod replies {
     pub fn syntax() -> Reply {
         Reply::new(501, 5, 4, "Syntax error in parameters")
     }
+    /// A MAIL or RCPT parameter of an extension the EHLO reply does not
+    /// offer.
+    pub fn not_offered() -> Reply {
+        Reply::new(
+            555,
+            5,
+            4,
+            "Parameter of an extension this server does not offer (it offers SIZE and 8BITMIME)",
+        )
+    }
     pub fn not_implemented() -> Reply {
         Reply::new(502, 5, 1, "Command not implemented")
     }
@@ -356,6 +366,23 @@ impl Session {
                 if from.size > self.limits.max_message_bytes {
                     return reply(too_big());
                 }
+                // Parameters of extensions the EHLO reply does not offer
+                // (only SIZE and BODY=7BIT/8BITMIME are) are refused (RFC
+                // 5321, section 4.1.1.11).
+                let offered = smtp_proto::MAIL_BODY_7BIT | smtp_proto::MAIL_BODY_8BITMIME;
+                if from.flags & !offered != 0
+                    || from.env_id.is_some()
+                    || from.auth.is_some()
+                    || from.trans_id.is_some()
+                    || from.solicit.is_some()
+                    || from.mtrk.is_some()
+                    || from.by != 0
+                    || from.hold_for != 0
+                    || from.hold_until != 0
+                    || from.mt_priority != 0
+                {
+                    return reply(not_offered());
+                }
                 self.mail = true;
                 reply(sender_ok())
             }
@@ -365,6 +392,9 @@ impl Session {
                 }
                 if self.recipients >= self.limits.max_recipients {
                     return reply(too_many_recipients());
+                }
+                if to.flags != 0 || to.orcpt.is_some() || to.rrvs != 0 {
+                    return reply(not_offered());
                 }
                 // The null path is a reverse-path only (RFC 5321, section
                 // 4.1.1.3): a recipient must be a mailbox.

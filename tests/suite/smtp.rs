@@ -717,3 +717,26 @@ async fn the_null_path_is_not_a_recipient() {
         "250 2.1.5 Recipient OK"
     );
 }
+
+#[tokio::test]
+async fn parameters_of_extensions_not_offered_are_refused_with_555() {
+    let at = start(SmtpLimits::default()).await;
+    let (mut c, _) = Client::connect(at).await;
+    assert!(c.command("EHLO client.test").await.starts_with("250-"));
+    for refused in [
+        "MAIL FROM:<a@client.test> BODY=BINARYMIME",
+        "MAIL FROM:<a@client.test> SMTPUTF8",
+        "MAIL FROM:<a@client.test> RET=HDRS",
+        "MAIL FROM:<a@client.test> AUTH=<>",
+    ] {
+        let r = c.command(refused).await;
+        assert!(r.starts_with("555 5.5.4 "), "{refused}: {r}");
+    }
+    assert_eq!(
+        c.command("MAIL FROM:<a@client.test> BODY=8BITMIME SIZE=100")
+            .await,
+        "250 2.1.0 Sender OK"
+    );
+    let r = c.command("RCPT TO:<b@example.com> NOTIFY=NEVER").await;
+    assert!(r.starts_with("555 5.5.4 "), "{r}");
+}
