@@ -176,7 +176,7 @@ async fn retransmissions_get_the_same_response() {
         .await
         .unwrap();
     assert_ne!(
-        field(&first, "To"),
+        field(first, "To"),
         field(&other, "To"),
         "another call, another tag"
     );
