@@ -441,24 +441,9 @@ async fn queries_over_the_rate_limit_get_no_answer() {
     );
 }
 
-/// `statusatlas serve --dns-addr` on free ports, and the DNS port.
+/// `statusatlas serve --dns-addr` on free ports, and the listener's port.
 async fn serve_binary() -> (crate::support::Spawned, u16) {
-    let free = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (web, dns) = (free(), free());
-    let spawned = crate::support::Spawned::serve(&[
-        "--addr",
-        &format!("127.0.0.1:{web}"),
-        "--dns-addr",
-        &format!("127.0.0.1:{dns}"),
-    ])
-    .await;
-    (spawned, dns)
+    crate::support::Spawned::with_listener("--dns-addr").await
 }
 
 async fn dig(port: u16, args: &[&str]) -> String {

@@ -208,23 +208,9 @@ async fn ftp_code_pages_show_a_curl_command_that_gets_the_code() {
     assert!(statusatlas::listeners::try_it(preliminary, &endpoints).is_none());
 }
 
+/// `statusatlas serve --ftp-addr` on free ports, and the listener's port.
 async fn serve_binary() -> (crate::support::Spawned, u16) {
-    let free = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (web, port) = (free(), free());
-    let spawned = crate::support::Spawned::serve(&[
-        "--addr",
-        &format!("127.0.0.1:{web}"),
-        "--ftp-addr",
-        &format!("127.0.0.1:{port}"),
-    ])
-    .await;
-    (spawned, port)
+    crate::support::Spawned::with_listener("--ftp-addr").await
 }
 
 #[tokio::test]

@@ -253,21 +253,7 @@ fn sip_code_pages_show_a_sipsak_command_for_final_codes() {
 #[tokio::test]
 #[ignore = "needs sipsak; scripts/test.sh runs it"]
 async fn sipsak_sees_the_chosen_response() {
-    let free = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (web, port) = (free(), free());
-    let _server = crate::support::Spawned::serve(&[
-        "--addr",
-        &format!("127.0.0.1:{web}"),
-        "--sip-addr",
-        &format!("127.0.0.1:{port}"),
-    ])
-    .await;
+    let (_server, port) = crate::support::Spawned::with_listener("--sip-addr").await;
     for (uri, expected) in [
         (format!("sip:486@127.0.0.1:{port}"), "SIP/2.0 486 Busy Here"),
         (

@@ -472,24 +472,9 @@ fn fixed_replies_use_codes_of_the_catalog() {
     }
 }
 
-/// `statusatlas serve --smtp-addr` on free ports, and the SMTP port.
+/// `statusatlas serve --smtp-addr` on free ports, and the listener's port.
 async fn serve_binary() -> (crate::support::Spawned, u16) {
-    let free = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (web, port) = (free(), free());
-    let spawned = crate::support::Spawned::serve(&[
-        "--addr",
-        &format!("127.0.0.1:{web}"),
-        "--smtp-addr",
-        &format!("127.0.0.1:{port}"),
-    ])
-    .await;
-    (spawned, port)
+    crate::support::Spawned::with_listener("--smtp-addr").await
 }
 
 #[tokio::test]

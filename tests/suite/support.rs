@@ -131,4 +131,28 @@ impl Spawned {
         }
         Spawned { _child: child }
     }
+
+    /// Starts `statusatlas serve` on a free port with one more listener,
+    /// `flag` (`--dns-addr`, `--smtp-addr`, ...), on another free loopback
+    /// port; returns the process and that listener's port.
+    pub async fn with_listener(flag: &str) -> (Spawned, u16) {
+        let (web, port) = (free_port(), free_port());
+        let spawned = Spawned::serve(&[
+            "--addr",
+            &format!("127.0.0.1:{web}"),
+            flag,
+            &format!("127.0.0.1:{port}"),
+        ])
+        .await;
+        (spawned, port)
+    }
+}
+
+/// A TCP port free on loopback when asked (the OS picks it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
