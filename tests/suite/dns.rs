@@ -510,17 +510,7 @@ for send in (dns.query.udp, dns.query.tcp):
     r = send(q, "127.0.0.1", port=port, timeout=3)
     print(send.__name__, dns.rcode.to_text(r.rcode()))
 "#;
-    let out = tokio::process::Command::new(crate::support::venv_python())
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = crate::support::run_python(script, &[&port.to_string()]).await;
     for send in ["udp", "tcp"] {
         assert!(
             text.contains(&format!("{send} REFUSED 18 Prohibited")),

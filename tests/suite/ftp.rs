@@ -239,17 +239,7 @@ try:
 except ftplib.error_perm as e:
     print("login refused", str(e)[:3])
 "#;
-    let out = tokio::process::Command::new(crate::support::venv_python())
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = crate::support::run_python(script, &[&port.to_string()]).await;
     for expected in [
         "welcome 220",
         "login 230",

@@ -502,17 +502,7 @@ send(["450-4.2.0@example.com"])
 send(["data-552-5.3.4@example.com"])
 send(["someone@example.com", "550-5.1.1@example.com"])
 "#;
-    let out = tokio::process::Command::new(crate::support::venv_python())
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = crate::support::run_python(script, &[&port.to_string()]).await;
     assert!(
         text.contains("features ['8bitmime', 'enhancedstatuscodes', 'pipelining', 'size']"),
         "{text}"

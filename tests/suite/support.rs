@@ -95,6 +95,24 @@ pub fn venv_python() -> PathBuf {
     python
 }
 
+/// Runs `script` with the test venv's Python and `args`, asserts that it
+/// succeeded (its stderr is the failure message) and returns its stdout.
+pub async fn run_python(script: &str, args: &[&str]) -> String {
+    let out = tokio::process::Command::new(venv_python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A `statusatlas serve` process on loopback, stopped when dropped.
 pub struct Spawned {
     _child: tokio::process::Child,
